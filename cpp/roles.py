@@ -1,0 +1,46 @@
+"""The four roles of the monthly cycle (domain.md), as Django groups."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group, Permission
+
+
+class Role(StrEnum):
+    PERFORMANCE_OFFICER = "Performance officer"
+    HEAD_OF_SERVICE = "Head of service"
+    APPROVER = "Approver"
+    PANEL_MEMBER = "Panel member"
+
+
+CATALOGUE_MODELS = (
+    "framework",
+    "frameworksection",
+    "section",
+    "indicator",
+    "target",
+    "figure",
+    "figurerevision",
+    "outturn",
+    "benchmark",
+)
+
+
+def ensure_roles() -> dict[Role, Group]:
+    """Create the role groups with their catalogue permissions; safe to run again."""
+    groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
+    catalogue = Permission.objects.filter(
+        content_type__app_label="indicators", content_type__model__in=CATALOGUE_MODELS
+    )
+    groups[Role.PERFORMANCE_OFFICER].permissions.set(
+        # The revision history is kept by the product, never edited by hand.
+        catalogue.exclude(
+            codename__in=["add_figurerevision", "change_figurerevision", "delete_figurerevision"]
+        )
+    )
+    viewing = catalogue.filter(codename__startswith="view_")
+    groups[Role.HEAD_OF_SERVICE].permissions.set(viewing)
+    groups[Role.APPROVER].permissions.set(viewing)
+    groups[Role.PANEL_MEMBER].permissions.clear()
+    return groups

@@ -1,0 +1,197 @@
+"""The back office a performance officer keeps the catalogue in.
+
+Figures are changed through imports or here; either way every change becomes a FigureRevision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from import_export.admin import ExportMixin
+
+from . import performance as perf
+from .models import (
+    Benchmark,
+    Figure,
+    FigureRevision,
+    Framework,
+    FrameworkSection,
+    Indicator,
+    Outturn,
+    Section,
+    Target,
+)
+from .resources import (
+    BenchmarkResource,
+    FigureResource,
+    IndicatorResource,
+    OutturnResource,
+    SectionResource,
+    TargetResource,
+)
+
+
+class FrameworkSectionInline(admin.TabularInline):
+    model = FrameworkSection
+    extra = 0
+    autocomplete_fields = ["section"]
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "department", "dot_convention"]
+    search_fields = ["name"]
+    inlines = [FrameworkSectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [SectionResource]
+    list_display = ["code", "title", "managers_list"]
+    search_fields = ["code", "title", "definition"]
+    list_filter = ["frameworks"]
+    filter_horizontal = ["managers"]
+
+    @admin.display(description="responsible managers")
+    def managers_list(self, section: Section) -> str:
+        return ", ".join(user.get_full_name() or user.username for user in section.managers.all())
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Section]:
+        return super().get_queryset(request).prefetch_related("managers")
+
+    def get_export_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return SectionResource().get_queryset()
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["year", "red", "amber", "green", "kind"]
+    readonly_fields = ["kind"]
+
+
+class BenchmarkInline(admin.TabularInline):
+    model = Benchmark
+    extra = 0
+    fields = ["measure", "value", "year", "source"]
+
+
+class OutturnInline(admin.TabularInline):
+    model = Outturn
+    extra = 0
+    fields = ["year", "value", "marker", "numerator", "denominator"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [IndicatorResource]
+    list_display = [
+        "reference",
+        "title",
+        "section",
+        "polarity",
+        "unit",
+        "aggregation",
+        "frequency",
+        "retired",
+    ]
+    list_display_links = ["reference", "title"]
+    list_filter = ["section", "polarity", "unit", "aggregation", "frequency", "retired"]
+    search_fields = ["reference", "title", "tags"]
+    list_select_related = ["section"]
+    autocomplete_fields = ["section"]
+    inlines = [TargetInline, BenchmarkInline, OutturnInline]
+
+
+class YearListFilter(admin.SimpleListFilter):
+    title = "financial year"
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = (
+            model_admin.model.objects.values_list("year", flat=True).distinct().order_by("-year")
+        )
+        return [(str(year), perf.year_label(year)) for year in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(year=self.value()) if self.value() else queryset
+
+
+@admin.register(Target)
+class TargetAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [TargetResource]
+    list_display = ["indicator", "year_label", "red", "amber", "green", "kind"]
+    list_filter = [YearListFilter, "kind", "indicator__section"]
+    search_fields = ["indicator__reference", "indicator__title"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+
+
+class RevisionInline(admin.TabularInline):
+    model = FigureRevision
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "changed_by", "source", "old_display", "new_display"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Figure)
+class FigureAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [FigureResource]
+    list_display = ["indicator", "month", "display", "numerator", "denominator", "updated_at"]
+    list_filter = ["month", "indicator__section", "marker"]
+    search_fields = ["indicator__reference", "indicator__title", "note"]
+    date_hierarchy = "month"
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+    inlines = [RevisionInline]
+
+    def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
+        old = Figure.objects.get(pk=obj.pk).state() if change else None
+        super().save_model(request, obj, form, change)
+        if old != obj.state():
+            FigureRevision.record(obj, old, request.user, "admin").save()
+
+
+@admin.register(FigureRevision)
+class FigureRevisionAdmin(admin.ModelAdmin):
+    list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
+    list_filter = ["source", "changed_by", "figure__indicator__section"]
+    search_fields = ["figure__indicator__reference", "source"]
+    list_select_related = ["figure__indicator", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Outturn)
+class OutturnAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [OutturnResource]
+    list_display = ["indicator", "year", "display", "numerator", "denominator"]
+    list_filter = [YearListFilter, "indicator__section"]
+    search_fields = ["indicator__reference", "indicator__title"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [BenchmarkResource]
+    list_display = ["indicator", "measure", "display", "year", "source"]
+    list_filter = ["measure", "year", "indicator__section"]
+    search_fields = ["indicator__reference", "indicator__title", "source"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]

@@ -1,0 +1,85 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from cpp.roles import Role, ensure_roles
+from indicators.imports import import_file
+from indicators.resources import LOAD_ORDER
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data" / "corporate_parenting"
+DEMO_PASSWORD = "cpp-demo-2020"
+
+# username, full name, role, section codes they are responsible for
+DEMO_ACCOUNTS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
+    ("officer", "Pat Performance (performance officer)", Role.PERFORMANCE_OFFICER, ()),
+    ("approver", "Alex Approver (assistant director)", Role.APPROVER, ()),
+    ("panel", "Councillor Morgan Panel (panel member)", Role.PANEL_MEMBER, ()),
+    ("hos.lac", "Head of Looked After Children", Role.HEAD_OF_SERVICE, ("LAC",)),
+    ("hos.lac-rpv", "Head of Reviews, Plans & Visits", Role.HEAD_OF_SERVICE, ("LAC-RPV",)),
+    ("hos.lac-health", "Head of LAC Health", Role.HEAD_OF_SERVICE, ("LAC-HEALTH",)),
+    ("hos.lac-education", "Head of the Virtual School", Role.HEAD_OF_SERVICE, ("LAC-EDUCATION",)),
+    ("hos.lac-placements", "Head of Placements", Role.HEAD_OF_SERVICE, ("LAC-PLACEMENTS",)),
+    ("hos.fostering", "Head of Fostering", Role.HEAD_OF_SERVICE, ("FOSTERING",)),
+    ("hos.adoptions", "Head of Adoptions", Role.HEAD_OF_SERVICE, ("ADOPTIONS",)),
+    ("hos.care-leavers", "Head of Leaving Care", Role.HEAD_OF_SERVICE, ("CARE-LEAVERS",)),
+    ("hos.caseloads", "Head of Service, LAC teams", Role.HEAD_OF_SERVICE, ("CASELOADS",)),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the April 2020 Corporate Parenting sample (through the importers) and one demo "
+        "account per role. Safe to run again: unchanged rows are left alone."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-accounts", action="store_true", help="load the data only, no demo accounts"
+        )
+
+    def handle(self, *args: object, no_accounts: bool, **options: object) -> None:
+        if not no_accounts and not settings.DEMO_ACCOUNTS_ALLOWED:
+            raise CommandError(
+                "demo accounts are for local use only (DEBUG is off); use --no-accounts, or set "
+                "DEMO_ACCOUNTS_ALLOWED=true on a machine nobody else can reach"
+            )
+        with transaction.atomic():
+            ensure_roles()
+            officer = None if no_accounts else self.create_accounts()
+            for kind in LOAD_ORDER:
+                path = SAMPLE_DIR / f"{kind}.csv"
+                report = import_file(kind, path.name, path.read_bytes(), user=officer)
+                if not report.ok:
+                    for error in report.errors:
+                        self.stderr.write(f"{path.name}: {error}")
+                    raise CommandError(report.summary())
+                self.stdout.write(report.summary())
+        if not no_accounts:
+            self.stdout.write(f"\nDemo accounts (local use only), password '{DEMO_PASSWORD}':")
+            for username, _, role, sections in DEMO_ACCOUNTS:
+                extra = f" - {', '.join(sections)}" if sections else ""
+                self.stdout.write(f"  {username:<20} {role.value}{extra}")
+
+    def create_accounts(self):  # type: ignore[no-untyped-def]
+        groups = ensure_roles()
+        users = {}
+        for username, name, role, _ in DEMO_ACCOUNTS:
+            first, _, last = name.partition(" ")
+            user, _ = get_user_model().objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.gov.uk",
+                    # Panel members never use the back office.
+                    "is_staff": role != Role.PANEL_MEMBER,
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([groups[role]])
+            users[username] = user
+        return users["officer"]

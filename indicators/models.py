@@ -1,0 +1,417 @@
+"""The indicator catalogue and its figures (domain.md).
+
+Report frameworks order sections; sections hold indicators; each indicator has targets per financial
+year, one figure per month, annual outturns and benchmarks. Every change to a monthly figure is kept
+as a ``FigureRevision``. The arithmetic (RAG, DOT, YTD) lives in ``performance`` and never touches
+the database.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from . import performance as perf
+from .measurements import check_measurement
+
+
+def _choices(enum: type[perf.StrEnum]) -> list[tuple[str, str]]:
+    return [(member.value, member.value) for member in enum]
+
+
+class DotConvention(models.TextChoices):
+    PERFORMANCE = "performance", "Performance direction (↑ improvement, ↓ decline)"
+    NUMERIC = "numeric", "Numeric direction, coloured good or bad"
+
+
+class Framework(models.Model):
+    """A report, e.g. *Corporate Parenting*: an ordered list of sections."""
+
+    name = models.CharField(max_length=120, unique=True)
+    department = models.CharField(max_length=200, default="Children & Young People Services")
+    dot_convention = models.CharField(
+        "direction of travel convention",
+        max_length=20,
+        choices=DotConvention.choices,
+        default=DotConvention.PERFORMANCE,
+    )
+    sections = models.ManyToManyField(
+        "Section", through="FrameworkSection", related_name="frameworks"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ordered_sections(self) -> models.QuerySet[Section]:
+        return self.sections.order_by("frameworksection__order", "code")
+
+    def indicators(self) -> models.QuerySet[Indicator]:
+        return Indicator.objects.filter(section__frameworks=self)
+
+
+class Section(models.Model):
+    """A part of a report with its definition and responsible managers (heads of service).
+
+    One section may be printed in several frameworks; its code and title are the same in each.
+    """
+
+    code = models.SlugField(max_length=40, unique=True, allow_unicode=False)
+    title = models.CharField(max_length=200)
+    definition = models.TextField(blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="managed_sections"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FrameworkSection(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE)
+    section = models.ForeignKey(Section, on_delete=models.CASCADE)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "section"], name="one_place_per_framework"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} #{self.order}: {self.section.code}"
+
+
+class Indicator(models.Model):
+    reference = models.CharField(max_length=20, unique=True, help_text="e.g. 6.1, 10.4, 4.01.01")
+    title = models.CharField(max_length=300)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="indicators")
+    polarity = models.CharField(
+        "good performance is", max_length=30, choices=_choices(perf.Polarity)
+    )
+    unit = models.CharField(max_length=30, choices=_choices(perf.Unit))
+    aggregation = models.CharField("data note", max_length=30, choices=_choices(perf.Aggregation))
+    frequency = models.CharField(
+        max_length=20, choices=_choices(perf.Frequency), default=perf.Frequency.MONTHLY.value
+    )
+    decimals = models.PositiveSmallIntegerField(default=1)
+    tags = models.CharField(
+        max_length=300, blank=True, help_text="';'-separated, e.g. Council Plan Indicator"
+    )
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["section", "reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(";") if tag.strip()]
+
+    @property
+    def display_title(self) -> str:
+        """The title as the report prints it, tags in brackets."""
+        return " ".join([self.title, *(f"({tag})" for tag in self.tag_list)])
+
+    @property
+    def polarity_enum(self) -> perf.Polarity:
+        return perf.Polarity(self.polarity)
+
+    @property
+    def unit_enum(self) -> perf.Unit:
+        return perf.Unit(self.unit)
+
+    @property
+    def aggregation_enum(self) -> perf.Aggregation:
+        return perf.Aggregation(self.aggregation)
+
+    def format(self, value: Decimal | None, marker: str = "") -> str:
+        return perf.format_value(value, self.unit_enum, self.decimals, marker)
+
+
+class Target(models.Model):
+    """RAG tolerances for one financial year, kept in the seeds' notation and parsed."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(
+        help_text="start of the financial year: 2020 is 2020/21"
+    )
+    red = models.CharField(max_length=60, blank=True)
+    amber = models.CharField(max_length=60, blank=True)
+    green = models.CharField("target green", max_length=60, blank=True)
+    # The parsed form, so queries and reports need not re-parse; always derived from the notation.
+    kind = models.CharField(max_length=20, choices=_choices(perf.ThresholdKind), editable=False)
+    higher_is_better = models.BooleanField(null=True, editable=False)
+    green_bound = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
+    red_bound = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
+    red_inclusive = models.BooleanField(default=False, editable=False)
+    range_low = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
+    range_high = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
+    margin = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
+    centre = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
+    tolerance = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
+
+    class Meta:
+        ordering = ["indicator", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_target_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {perf.year_label(self.year)}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The parsed columns must never disagree with the notation, however the row was written.
+        self.apply_thresholds(self.parse())
+        super().save(*args, **kwargs)
+
+    @property
+    def year_label(self) -> str:
+        return perf.year_label(self.year)
+
+    def parse(self) -> perf.Thresholds:
+        """The thresholds the notation describes; raises ValidationError naming the column."""
+        try:
+            return perf.parse_thresholds(
+                self.indicator.polarity_enum, self.red, self.amber, self.green
+            )
+        except perf.ThresholdError as error:
+            raise ValidationError({error.column: str(error)}) from error
+
+    def clean(self) -> None:
+        if self.indicator_id is not None:
+            self.apply_thresholds(self.parse())
+
+    def apply_thresholds(self, thresholds: perf.Thresholds) -> None:
+        self.kind = thresholds.kind.value
+        self.higher_is_better = thresholds.higher_is_better
+        self.green_bound = thresholds.green
+        self.red_bound = thresholds.red
+        self.red_inclusive = thresholds.red_inclusive
+        self.range_low = thresholds.low
+        self.range_high = thresholds.high
+        self.margin = thresholds.margin
+        self.centre = thresholds.centre
+        self.tolerance = thresholds.tolerance
+
+    @property
+    def thresholds(self) -> perf.Thresholds:
+        return perf.Thresholds(
+            kind=perf.ThresholdKind(self.kind),
+            higher_is_better=self.higher_is_better,
+            green=self.green_bound,
+            red=self.red_bound,
+            red_inclusive=self.red_inclusive,
+            low=self.range_low,
+            high=self.range_high,
+            margin=self.margin,
+            centre=self.centre,
+            tolerance=self.tolerance,
+        )
+
+
+class Measurement(models.Model):
+    """A value with optional numerator/denominator, or a marker (`-`, `n/a`, `TBC`).
+
+    Shared by monthly figures and annual outturns; ``clean`` holds the rules of formats.md.
+    """
+
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    marker = models.CharField(
+        max_length=3,
+        blank=True,
+        choices=[("", "(figure)"), *_choices(perf.Marker)],
+        help_text="'-' no figure, 'n/a' not applicable, 'TBC' awaited",
+    )
+    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display(self) -> str:
+        return self.indicator.format(self.value, self.marker)  # type: ignore[attr-defined]
+
+    @property
+    def entry(self) -> tuple[Decimal | None, str]:
+        """The `value` column of a file: a number, or a marker with no number."""
+        return (self.value, self.marker)
+
+    @entry.setter
+    def entry(self, pair: tuple[Decimal | None, str]) -> None:
+        self.value, marker = pair
+        self.marker = str(marker)
+
+    def state(self) -> tuple[Decimal | None, str, Decimal | None, Decimal | None]:
+        """What a re-run compares: value, marker, numerator, denominator."""
+        return (self.value, self.marker, self.numerator, self.denominator)
+
+    def clean(self) -> None:
+        indicator: Indicator | None = getattr(self, "indicator", None)
+        if indicator is None:
+            return
+        errors = check_measurement(
+            unit=indicator.unit_enum,
+            decimals=indicator.decimals,
+            value=self.value,
+            marker=self.marker,
+            numerator=self.numerator,
+            denominator=self.denominator,
+        )
+        if errors:
+            raise ValidationError(errors)
+        if self.value is None and not self.marker and self.numerator is not None:
+            assert self.denominator is not None
+            self.value = perf.ratio_value(
+                indicator.unit_enum, self.numerator, self.denominator, indicator.decimals
+            )
+
+
+class Figure(Measurement):
+    """The figure of one indicator for one month (stored as the first of the month)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="figures")
+    month = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "month"], name="one_figure_per_month"),
+        ]
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {perf.month_label(self.month)}: {self.display}"
+
+
+class FigureRevision(models.Model):
+    """One change to a monthly figure: who, when, from what, to what, and from which file.
+
+    The first import of a figure is a revision from nothing, so the history is complete.
+    """
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="revisions")
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField(max_length=255, blank=True, help_text="file name or 'admin'")
+    old_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    old_marker = models.CharField(max_length=3, blank=True)
+    old_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    old_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_marker = models.CharField(max_length=3, blank=True)
+    new_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    is_new = models.BooleanField(default=False, help_text="the figure did not exist before")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.figure}: {self.old_display} → {self.new_display}"
+
+    @classmethod
+    def record(
+        cls,
+        figure: Figure,
+        old: tuple[Decimal | None, str, Decimal | None, Decimal | None] | None,
+        user: object | None,
+        source: str,
+    ) -> FigureRevision:
+        """An unsaved revision from ``old`` (None when the figure is new) to the figure's state."""
+        old_value, old_marker, old_numerator, old_denominator = old or (None, "", None, None)
+        return cls(
+            figure=figure,
+            changed_by=user if getattr(user, "pk", None) else None,
+            source=source[:255],
+            old_value=old_value,
+            old_marker=old_marker,
+            old_numerator=old_numerator,
+            old_denominator=old_denominator,
+            new_value=figure.value,
+            new_marker=figure.marker,
+            new_numerator=figure.numerator,
+            new_denominator=figure.denominator,
+            is_new=old is None,
+        )
+
+    @property
+    def old_display(self) -> str:
+        if self.is_new:
+            return "(none)"
+        return self.figure.indicator.format(self.old_value, self.old_marker)
+
+    @property
+    def new_display(self) -> str:
+        return self.figure.indicator.format(self.new_value, self.new_marker)
+
+
+class Outturn(Measurement):
+    """The annual trend figure of one indicator for one financial year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="outturns")
+    year = models.PositiveSmallIntegerField(
+        help_text="start of the financial year: 2019 is 2019/20"
+    )
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_outturn_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {perf.year_label(self.year)}: {self.display}"
+
+
+class Benchmark(models.Model):
+    """A comparator figure (statistical neighbours, national) with the year of its data."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="benchmarks")
+    measure = models.CharField(
+        max_length=30,
+        choices=[
+            (perf.Measure.SN_AVERAGE.value, "SN AVE"),
+            (perf.Measure.BEST_SN.value, "BEST SN"),
+            (perf.Measure.NATIONAL_AVERAGE.value, "NAT AVE"),
+            (perf.Measure.NATIONAL_TOP_QUARTILE.value, "NAT TOP QTILE"),
+        ],
+    )
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    year = models.CharField(
+        "data year", max_length=9, blank=True, help_text="as printed: 2017 or 2018/19"
+    )
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "measure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "measure"], name="one_benchmark_per_measure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {self.get_measure_display()}"
+
+    @property
+    def display(self) -> str:
+        text = self.indicator.format(self.value)
+        return f"{text} ({self.year})" if self.year else text

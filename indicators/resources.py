@@ -1,0 +1,656 @@
+"""django-import-export resources for the six importable kinds of formats.md.
+
+Widgets turn a cell into a value (or raise ValueError with a message naming the bad text); models
+hold the rules across cells (``Measurement.clean``, ``Target.clean``). Each resource says which
+columns a row compares on, so an import can tell new, changed and unchanged rows apart, and the
+figures resource records a ``FigureRevision`` for every figure it creates or changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import ModelInstanceLoader
+
+from . import performance as perf
+from .measurements import plain_number
+from .models import (
+    Benchmark,
+    Figure,
+    FigureRevision,
+    Framework,
+    FrameworkSection,
+    Indicator,
+    Outturn,
+    Section,
+    Target,
+)
+
+# -- widgets ------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class ChoiceWidget(widgets.Widget):
+    """A value from one of the engine's vocabularies, matched without regard to case."""
+
+    def __init__(self, choices: type[perf.StrEnum], blank: str | None = None) -> None:
+        super().__init__()
+        self.choices = choices
+        self.blank = blank
+
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> str:
+        text = _text(value)
+        if not text and self.blank is not None:
+            return self.blank
+        return perf.parse_choice(self.choices, text).value
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return _text(value)
+
+
+class MeasureWidget(widgets.Widget):
+    """Benchmark measures: the report's headings (`SN AVE`) or the export's names (`sn_average`)."""
+
+    HEADINGS = {
+        "sn ave": perf.Measure.SN_AVERAGE,
+        "stat neigh ave": perf.Measure.SN_AVERAGE,
+        "best sn": perf.Measure.BEST_SN,
+        "best stat neigh": perf.Measure.BEST_SN,
+        "nat ave": perf.Measure.NATIONAL_AVERAGE,
+        "nat top qtile": perf.Measure.NATIONAL_TOP_QUARTILE,
+    }
+
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> str:
+        text = _text(value)
+        measure = self.HEADINGS.get(" ".join(text.lower().split()))
+        if measure is None:
+            measure = perf.parse_choice(perf.Measure, text)
+        return measure.value
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return _text(value)
+
+
+class MonthWidget(widgets.Widget):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> datetime.date:
+        if isinstance(value, datetime.date):
+            return value.replace(day=1)
+        return perf.parse_month(_text(value))
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return perf.month_key(value) if isinstance(value, datetime.date) else ""
+
+
+class YearWidget(widgets.Widget):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> int:
+        return perf.parse_year(_text(value))
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return perf.year_label(value) if isinstance(value, int) else ""
+
+
+class NumberWidget(widgets.Widget):
+    """A plain number (percent signs and thousands separators allowed); blank is None."""
+
+    def __init__(self, required: bool = False) -> None:
+        super().__init__()
+        self.required = required
+
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> Decimal | None:
+        number, marker = perf.parse_number(_text(value))
+        if marker:
+            raise ValueError(f"'{marker}' is not allowed here: give a number")
+        if number is None and self.required:
+            raise ValueError("a number is required")
+        return number
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return plain_number(value) if isinstance(value, Decimal) else _text(value)
+
+
+class EntryWidget(widgets.Widget):
+    """The `value` column of figures and outturns: a number or a marker (`-`, `n/a`, `TBC`)."""
+
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> tuple[Decimal | None, str]:
+        return perf.parse_number(_text(value))
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        if not isinstance(value, tuple):
+            return ""
+        number, marker = value
+        return marker if number is None else plain_number(number)
+
+
+class LookupWidget(widgets.Widget):
+    """A foreign key by its natural key, resolved from one query per import, not one per row."""
+
+    def __init__(self, model: type[models.Model], field: str, noun: str) -> None:
+        super().__init__()
+        self.model = model
+        self.field = field
+        self.noun = noun
+        self._cache: dict[str, models.Model] | None = None
+
+    def reset(self) -> None:
+        self._cache = None
+
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> models.Model:
+        key = _text(value)
+        if not key:
+            raise ValueError(f"a {self.noun} is required")
+        if self._cache is None:
+            self._cache = {str(getattr(obj, self.field)): obj for obj in self.model.objects.all()}
+        try:
+            return self._cache[key]
+        except KeyError:
+            raise ValueError(f"unknown {self.noun} '{key}'") from None
+
+    def remember(self, obj: models.Model) -> None:
+        """Make an object created during this import resolvable by later rows."""
+        if self._cache is not None:
+            self._cache[str(getattr(obj, self.field))] = obj
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        return "" if value is None else str(getattr(value, self.field))
+
+
+class UsernamesWidget(widgets.Widget):
+    """`;`-separated usernames of existing accounts."""
+
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> list[Any]:
+        names = [name.strip() for name in _text(value).split(";") if name.strip()]
+        users = {
+            user.username: user for user in get_user_model().objects.filter(username__in=names)
+        }
+        unknown = [name for name in names if name not in users]
+        if unknown:
+            raise ValueError("unknown user " + ", ".join(f"'{name}'" for name in unknown))
+        return [users[name] for name in names]
+
+    def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
+        if value is None:
+            return ""
+        return ";".join(sorted(user.username for user in value.all()))
+
+
+# -- the resources ------------------------------------------------------------------------------
+
+
+class NaturalKeyLoader(ModelInstanceLoader):
+    """Finds existing rows by the resource's natural key, all in one query per import.
+
+    A row whose key cells do not parse is treated as new; the field errors then report it.
+    """
+
+    def __init__(self, resource: CatalogueResource, dataset: Any = None) -> None:
+        super().__init__(resource, dataset)
+        self.existing: dict[tuple[Any, ...], models.Model] = {}
+        keys = [resource.row_key(row) for row in dataset.dict] if dataset is not None else []
+        wanted = {key for key in keys if key is not None}
+        if wanted:
+            queryset = resource.existing_for(wanted)
+            self.existing = {resource.instance_key(obj): obj for obj in queryset}
+
+    def get_instance(self, row: dict[str, Any]) -> models.Model | None:
+        key = self.resource.row_key(row)
+        return None if key is None else self.existing.get(key)
+
+
+class CatalogueResource(resources.ModelResource):
+    """The shared import behaviour: natural keys, whole-file validation, change classification."""
+
+    #: the model attributes an import compares to classify a row as changed or unchanged
+    compared: tuple[str, ...] = ()
+    #: the resource fields that make the natural key, in order
+    key_fields: tuple[str, ...] = ()
+    #: model fields the resource sets itself when saving, so not checked with the row
+    set_on_save: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+        instance_loader_class = NaturalKeyLoader
+        skip_unchanged = True
+        report_skipped = True
+        # Rows are validated in import_instance (below) so that every error of a row is reported
+        # together and before the unchanged check.
+        clean_model_instances = False
+        skip_diff = True
+        use_transactions = True
+
+    def __init__(self, user: Any = None, source: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        self.source = source
+
+    # natural keys
+
+    def row_key(self, row: dict[str, Any]) -> tuple[Any, ...] | None:
+        try:
+            return tuple(self._key_part(self.fields[name].clean(row)) for name in self.key_fields)
+        except (ValueError, KeyError):
+            return None
+
+    @staticmethod
+    def _key_part(value: Any) -> Any:
+        return value.pk if isinstance(value, models.Model) else value
+
+    def instance_key(self, obj: models.Model) -> tuple[Any, ...]:
+        parts = []
+        for name in self.key_fields:
+            attribute = self.fields[name].attribute
+            field = obj._meta.get_field(attribute)
+            parts.append(getattr(obj, field.attname))
+        return tuple(parts)
+
+    def existing_for(self, keys: Iterable[tuple[Any, ...]]) -> models.QuerySet:
+        attributes = [obj_field.attname for obj_field in self._key_model_fields()]
+        values = list(zip(*keys, strict=True))
+        lookup = {f"{attname}__in": set(column) for attname, column in zip(attributes, values, strict=True)}
+        return self._meta.model.objects.filter(**lookup)
+
+    def _key_model_fields(self) -> list[models.Field]:
+        model = self._meta.model
+        return [model._meta.get_field(self.fields[name].attribute) for name in self.key_fields]
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        for field in self.fields.values():
+            if isinstance(field.widget, LookupWidget):
+                field.widget.reset()
+
+    # validation and classification
+
+    def state(self, instance: models.Model) -> tuple[Any, ...]:
+        return tuple(getattr(instance, name) for name in self.compared)
+
+    def after_init_instance(self, instance: Any, new: bool, row: Any, **kwargs: Any) -> None:
+        instance._before = None if new else self.state(instance)
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            instance.full_clean(
+                exclude=[*errors, *self.set_on_save],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(
+        self, instance: Any, original: Any, row: Any, import_validation_errors: Any = None
+    ) -> bool:
+        if import_validation_errors:
+            return False
+        return instance._before is not None and instance._before == self.state(instance)
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [name for name in self.compared if not name.startswith("_")]
+
+    def column_for(self, attribute: str) -> str:
+        """The file column an error on a model attribute belongs to."""
+        for field in self.fields.values():
+            if field.attribute == attribute:
+                return field.column_name
+        return attribute if attribute != "__all__" else ""
+
+
+class SectionResource(CatalogueResource):
+    """`sections`: a section and its place in one framework, per row."""
+
+    framework = fields.Field(
+        attribute="framework",
+        column_name="framework",
+        widget=LookupWidget(Framework, "name", "framework"),
+    )
+    code = fields.Field(attribute="section_code", column_name="code")
+    title = fields.Field(attribute="section_title", column_name="title")
+    order = fields.Field(attribute="order", column_name="order", widget=widgets.IntegerWidget())
+    definition = fields.Field(attribute="section_definition", column_name="definition")
+    managers = fields.Field(
+        attribute="section_managers", column_name="managers", widget=UsernamesWidget()
+    )
+
+    key_fields = ("framework", "code")
+    set_on_save = ("section",)
+    compared = ("order", "section_title", "section_definition", "manager_names")
+
+    class Meta(CatalogueResource.Meta):
+        model = FrameworkSection
+        fields = ("framework", "code", "title", "order", "definition", "managers")
+        import_id_fields = ("framework", "code")
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        # A framework named in the file is created with it; the sections kind is how one starts.
+        names = {str(row.get("framework") or "").strip() for row in dataset.dict}
+        for name in sorted(name for name in names if name):
+            Framework.objects.get_or_create(name=name)
+
+    def row_key(self, row: dict[str, Any]) -> tuple[Any, ...] | None:
+        try:
+            framework = self.fields["framework"].clean(row)
+        except ValueError:
+            return None
+        return (framework.pk, str(row.get("code") or "").strip())
+
+    def instance_key(self, obj: models.Model) -> tuple[Any, ...]:
+        return (obj.framework_id, obj.section.code)
+
+    def existing_for(self, keys: Iterable[tuple[Any, ...]]) -> models.QuerySet:
+        keys = list(keys)
+        return FrameworkSection.objects.select_related("section").filter(
+            framework_id__in={key[0] for key in keys}, section__code__in={key[1] for key in keys}
+        )
+
+    def after_init_instance(self, instance: Any, new: bool, row: Any, **kwargs: Any) -> None:
+        section = instance.section if not new else None
+        instance.section_code = section.code if section else ""
+        instance.section_title = section.title if section else ""
+        instance.section_definition = section.definition if section else ""
+        instance.section_managers = list(section.managers.all()) if section else []
+        super().after_init_instance(instance, new, row, **kwargs)
+
+    def state(self, instance: Any) -> tuple[Any, ...]:
+        instance.manager_names = sorted(user.username for user in instance.section_managers)
+        return super().state(instance)
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        code = instance.section_code
+        if "section_code" not in errors:
+            if not code:
+                errors["section_code"] = ["a section code is required"]
+            elif not all(ch.isalnum() or ch in "-_" for ch in code):
+                errors["section_code"] = [
+                    f"'{code}' is not a section code: use letters, digits, '-' and '_'"
+                ]
+        if not instance.section_title:
+            errors.setdefault("section_title", []).append("a title is required")
+        elif code and "section_code" not in errors:
+            other = Section.objects.filter(code=code).exclude(title=instance.section_title).first()
+            if other is not None:
+                errors.setdefault("section_title", []).append(
+                    f"section '{code}' is titled '{other.title}' already; a section code used by "
+                    "two frameworks must have one title"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance: Any, is_create: bool, row: Any, **kwargs: Any) -> None:
+        section, _ = Section.objects.update_or_create(
+            code=instance.section_code,
+            defaults={"title": instance.section_title, "definition": instance.section_definition},
+        )
+        section.managers.set(instance.section_managers)
+        instance.section = section
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def dehydrate_code(self, obj: FrameworkSection) -> str:
+        return obj.section.code
+
+    def dehydrate_title(self, obj: FrameworkSection) -> str:
+        return obj.section.title
+
+    def dehydrate_definition(self, obj: FrameworkSection) -> str:
+        return obj.section.definition
+
+    def dehydrate_managers(self, obj: FrameworkSection) -> str:
+        return ";".join(sorted(user.username for user in obj.section.managers.all()))
+
+    def get_queryset(self) -> models.QuerySet:
+        return FrameworkSection.objects.select_related("framework", "section").prefetch_related(
+            "section__managers"
+        )
+
+
+class IndicatorResource(CatalogueResource):
+    reference = fields.Field(attribute="reference", column_name="reference")
+    title = fields.Field(attribute="title", column_name="title")
+    section = fields.Field(
+        attribute="section", column_name="section", widget=LookupWidget(Section, "code", "section")
+    )
+    polarity = fields.Field(
+        attribute="polarity", column_name="polarity", widget=ChoiceWidget(perf.Polarity)
+    )
+    unit = fields.Field(attribute="unit", column_name="unit", widget=ChoiceWidget(perf.Unit))
+    aggregation = fields.Field(
+        attribute="aggregation", column_name="aggregation", widget=ChoiceWidget(perf.Aggregation)
+    )
+    frequency = fields.Field(
+        attribute="frequency",
+        column_name="frequency",
+        widget=ChoiceWidget(perf.Frequency, blank=perf.Frequency.MONTHLY.value),
+    )
+    decimals = fields.Field(
+        attribute="decimals", column_name="decimals", widget=widgets.IntegerWidget()
+    )
+    tags = fields.Field(attribute="tags", column_name="tags")
+
+    key_fields = ("reference",)
+    compared = (
+        "title",
+        "section_id",
+        "polarity",
+        "unit",
+        "aggregation",
+        "frequency",
+        "decimals",
+        "tags",
+    )
+
+    class Meta(CatalogueResource.Meta):
+        model = Indicator
+        fields = (
+            "reference",
+            "title",
+            "section",
+            "polarity",
+            "unit",
+            "aggregation",
+            "frequency",
+            "decimals",
+            "tags",
+        )
+        import_id_fields = ("reference",)
+        use_bulk = True
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        # Blank optional cells take the defaults of formats.md rather than erasing a value.
+        if not _text(row.get("decimals")):
+            row["decimals"] = "0" if _text(row.get("unit")).lower() == "count" else "1"
+        for name in ("frequency", "tags"):
+            row.setdefault(name, "")
+
+    def get_bulk_update_fields(self) -> list[str]:
+        return [
+            "title",
+            "section",
+            "polarity",
+            "unit",
+            "aggregation",
+            "frequency",
+            "decimals",
+            "tags",
+        ]
+
+    def get_queryset(self) -> models.QuerySet:
+        return Indicator.objects.select_related("section")
+
+
+class IndicatorKeyed(CatalogueResource):
+    """Resources whose rows belong to an indicator, named by its reference."""
+
+    indicator = fields.Field(
+        attribute="indicator",
+        column_name="indicator",
+        widget=LookupWidget(Indicator, "reference", "indicator"),
+    )
+
+    class Meta(CatalogueResource.Meta):
+        abstract = True
+
+    def get_queryset(self) -> models.QuerySet:
+        return self._meta.model.objects.select_related("indicator")
+
+
+class TargetResource(IndicatorKeyed):
+    year = fields.Field(attribute="year", column_name="year", widget=YearWidget())
+    red = fields.Field(attribute="red", column_name="red")
+    amber = fields.Field(attribute="amber", column_name="amber")
+    green = fields.Field(attribute="green", column_name="green")
+
+    key_fields = ("indicator", "year")
+    compared = ("red", "amber", "green")
+
+    class Meta(IndicatorKeyed.Meta):
+        model = Target
+        fields = ("indicator", "year", "red", "amber", "green")
+        import_id_fields = ("indicator", "year")
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        for name in ("red", "amber", "green"):
+            row[name] = _text(row.get(name))
+
+
+class MeasurementResource(IndicatorKeyed):
+    entry = fields.Field(attribute="entry", column_name="value", widget=EntryWidget())
+    numerator = fields.Field(attribute="numerator", column_name="numerator", widget=NumberWidget())
+    denominator = fields.Field(
+        attribute="denominator", column_name="denominator", widget=NumberWidget()
+    )
+
+    compared = ("value", "marker", "numerator", "denominator")
+
+    class Meta(IndicatorKeyed.Meta):
+        abstract = True
+        use_bulk = True
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        for name in ("value", "numerator", "denominator"):
+            row.setdefault(name, "")
+
+
+class FigureResource(MeasurementResource):
+    month = fields.Field(attribute="month", column_name="month", widget=MonthWidget())
+    note = fields.Field(attribute="note", column_name="note")
+
+    key_fields = ("indicator", "month")
+    compared = ("value", "marker", "numerator", "denominator", "note")
+
+    class Meta(MeasurementResource.Meta):
+        model = Figure
+        fields = ("indicator", "month", "entry", "numerator", "denominator", "note")
+        import_id_fields = ("indicator", "month")
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
+        self.revisions: list[tuple[Figure, Any]] = []
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        super().before_import_row(row, **kwargs)
+        row.setdefault("note", "")
+
+    def after_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        self.revisions.append((instance, instance._before))
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return
+        FigureRevision.objects.bulk_create(
+            FigureRevision.record(figure, before[:4] if before else None, self.user, self.source)
+            for figure, before in self.revisions
+        )
+
+    def get_queryset(self) -> models.QuerySet:
+        return Figure.objects.select_related("indicator").order_by("indicator__reference", "month")
+
+
+class OutturnResource(MeasurementResource):
+    year = fields.Field(attribute="year", column_name="year", widget=YearWidget())
+
+    key_fields = ("indicator", "year")
+
+    class Meta(MeasurementResource.Meta):
+        model = Outturn
+        fields = ("indicator", "year", "entry", "numerator", "denominator")
+        import_id_fields = ("indicator", "year")
+
+
+class BenchmarkResource(IndicatorKeyed):
+    measure = fields.Field(attribute="measure", column_name="measure", widget=MeasureWidget())
+    value = fields.Field(attribute="value", column_name="value", widget=NumberWidget(required=True))
+    year = fields.Field(attribute="year", column_name="year")
+    source = fields.Field(attribute="source", column_name="source")
+
+    key_fields = ("indicator", "measure")
+    compared = ("value", "year", "source")
+
+    class Meta(IndicatorKeyed.Meta):
+        model = Benchmark
+        fields = ("indicator", "measure", "value", "year", "source")
+        import_id_fields = ("indicator", "measure")
+        use_bulk = True
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        for name in ("year", "source"):
+            row[name] = _text(row.get(name))
+
+
+#: kind -> (resource class, required columns, optional columns), as formats.md lists them
+KINDS: dict[str, tuple[type[CatalogueResource], tuple[str, ...], tuple[str, ...]]] = {
+    "sections": (
+        SectionResource,
+        ("framework", "code", "title", "order"),
+        ("definition", "managers"),
+    ),
+    "indicators": (
+        IndicatorResource,
+        ("reference", "title", "section", "polarity", "unit", "aggregation"),
+        ("frequency", "decimals", "tags"),
+    ),
+    "targets": (TargetResource, ("indicator", "year"), ("red", "amber", "green")),
+    "figures": (
+        FigureResource,
+        ("indicator", "month"),
+        ("value", "numerator", "denominator", "note"),
+    ),
+    "outturns": (OutturnResource, ("indicator", "year"), ("value", "numerator", "denominator")),
+    "benchmarks": (BenchmarkResource, ("indicator", "measure", "value"), ("year", "source")),
+}
+
+#: the order a full dataset is loaded in: each kind refers only to kinds before it
+LOAD_ORDER = ("sections", "indicators", "targets", "figures", "outturns", "benchmarks")
+
+
+def columns_of(kind: str) -> tuple[str, ...]:
+    _, required, optional = KINDS[kind]
+    return required + optional
+
+
+def resource_for(kind: str, **kwargs: Any) -> CatalogueResource:
+    resource_class, _, _ = KINDS[kind]
+    return resource_class(**kwargs)
+
+
+ExportFilter = Callable[[models.QuerySet], models.QuerySet]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NarrativesConfig(AppConfig):
+    name = "narratives"
+    verbose_name = "Narratives"

@@ -1,0 +1,1 @@
+"""Section narratives and their approval workflow (built in the narratives issue)."""

@@ -1,0 +1,23 @@
+"""Shared fixtures: the sample dataset loaded through the real importers, and named users."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from indicators.models import Framework
+
+
+@pytest.fixture
+def sample(db) -> Framework:
+    """The April 2020 Corporate Parenting sample and the demo accounts."""
+    call_command("load_sample_data", stdout=io.StringIO())
+    return Framework.objects.get(name="Corporate Parenting")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The demo accounts are re-created for many tests; real hashing would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,75 @@
+"""Small helpers for tests: build files in memory and snapshot what the database holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from indicators.models import (
+    Benchmark,
+    Figure,
+    FigureRevision,
+    FrameworkSection,
+    Indicator,
+    Outturn,
+    Section,
+    Target,
+)
+
+
+def csv_bytes(rows: list[list[object]], bom: bool = False) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def database_state() -> dict[str, list[tuple[object, ...]]]:
+    """Everything an import can write, in a comparable form."""
+    return {
+        "sections": sorted(Section.objects.values_list("code", "title", "definition")),
+        "placements": sorted(
+            FrameworkSection.objects.values_list("framework_id", "section_id", "order")
+        ),
+        "indicators": sorted(
+            Indicator.objects.values_list(
+                "reference",
+                "title",
+                "section_id",
+                "polarity",
+                "unit",
+                "aggregation",
+                "frequency",
+                "decimals",
+                "tags",
+            )
+        ),
+        "targets": sorted(
+            Target.objects.values_list("indicator_id", "year", "red", "amber", "green")
+        ),
+        "figures": sorted(
+            Figure.objects.values_list(
+                "indicator_id", "month", "value", "marker", "numerator", "denominator", "note"
+            )
+        ),
+        "revisions": sorted(FigureRevision.objects.values_list("id", flat=False)),
+        "outturns": sorted(
+            Outturn.objects.values_list(
+                "indicator_id", "year", "value", "marker", "numerator", "denominator"
+            )
+        ),
+        "benchmarks": sorted(
+            Benchmark.objects.values_list("indicator_id", "measure", "value", "year", "source")
+        ),
+    }
