@@ -255,7 +255,10 @@ class CatalogueResource(resources.ModelResource):
     def existing_for(self, keys: Iterable[tuple[Any, ...]]) -> models.QuerySet:
         attributes = [obj_field.attname for obj_field in self._key_model_fields()]
         values = list(zip(*keys, strict=True))
-        lookup = {f"{attname}__in": set(column) for attname, column in zip(attributes, values, strict=True)}
+        lookup = {
+            f"{attname}__in": set(column)
+            for attname, column in zip(attributes, values, strict=True)
+        }
         return self._meta.model.objects.filter(**lookup)
 
     def _key_model_fields(self) -> list[models.Field]:
