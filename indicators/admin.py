@@ -180,7 +180,7 @@ class FigureRevisionAdmin(admin.ModelAdmin):
 @admin.register(Outturn)
 class OutturnAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [OutturnResource]
-    list_display = ["indicator", "year", "display", "numerator", "denominator"]
+    list_display = ["indicator", "year_label", "display", "numerator", "denominator"]
     list_filter = [YearListFilter, "indicator__section"]
     search_fields = ["indicator__reference", "indicator__title"]
     list_select_related = ["indicator"]

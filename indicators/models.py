@@ -191,7 +191,8 @@ class Target(models.Model):
             raise ValidationError({error.column: str(error)}) from error
 
     def clean(self) -> None:
-        if self.indicator_id is not None:
+        # An inline target of an indicator being created has an unsaved indicator: still check.
+        if getattr(self, "indicator", None) is not None:
             self.apply_thresholds(self.parse())
 
     def apply_thresholds(self, thresholds: perf.Thresholds) -> None:
@@ -379,6 +380,10 @@ class Outturn(Measurement):
 
     def __str__(self) -> str:
         return f"{self.indicator.reference} {perf.year_label(self.year)}: {self.display}"
+
+    @property
+    def year_label(self) -> str:
+        return perf.year_label(self.year)
 
 
 class Benchmark(models.Model):

@@ -1,0 +1,112 @@
+"""The back office as a performance officer uses it: every list, search and form, no 500s."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from indicators.models import Figure, FigureRevision, Indicator, Target
+
+MODELS = [
+    "framework",
+    "section",
+    "indicator",
+    "target",
+    "figure",
+    "figurerevision",
+    "outturn",
+    "benchmark",
+]
+
+
+@pytest.fixture
+def officer_client(client, sample):
+    client.force_login(get_user_model().objects.get(username="officer"))
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_changelist_opens_searches_and_shows_a_record(officer_client, model):
+    url = reverse(f"admin:indicators_{model}_changelist")
+    assert officer_client.get(url).status_code == 200
+    assert officer_client.get(url, {"q": "6.8"}).status_code == 200
+    model_class = {"figurerevision": FigureRevision}.get(model)
+    if model_class is None:
+        from django.apps import apps
+
+        model_class = apps.get_model("indicators", model)
+    obj = model_class.objects.first()
+    change = reverse(f"admin:indicators_{model}_change", args=[obj.pk])
+    assert officer_client.get(change).status_code == 200
+
+
+def test_indicator_page_has_target_and_benchmark_inlines(officer_client):
+    indicator = Indicator.objects.get(reference="8.2")
+    page = officer_client.get(reverse("admin:indicators_indicator_change", args=[indicator.pk]))
+    text = page.content.decode()
+    assert "13%+" in text and "10.8%&lt;" in text
+    assert "Benchmarks" in text
+
+
+def test_a_target_with_unparseable_notation_is_refused_with_a_message(officer_client):
+    indicator = Indicator.objects.get(reference="6.8")
+    response = officer_client.post(
+        reverse("admin:indicators_target_add"),
+        {"indicator": indicator.pk, "year": 2021, "red": "<90%", "amber": "90%>", "green": "lots"},
+    )
+    assert response.status_code == 200
+    assert "&#x27;lots&#x27;" in response.content.decode()
+    assert not Target.objects.filter(indicator=indicator, year=2021).exists()
+
+
+def test_changing_a_figure_in_the_admin_keeps_a_revision(officer_client):
+    figure = Figure.objects.get(indicator__reference="6.1", month="2020-04-01")
+    response = officer_client.post(
+        reverse("admin:indicators_figure_change", args=[figure.pk]),
+        {
+            "indicator": figure.indicator_id,
+            "month": "2020-04-01",
+            "value": "606",
+            "marker": "",
+            "numerator": "",
+            "denominator": "",
+            "note": "late entry",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    revision = figure.revisions.first()
+    assert (revision.old_value, revision.new_value, revision.source) == (604, 606, "admin")
+    assert revision.changed_by.username == "officer"
+
+
+def test_a_figure_above_100_percent_is_refused_in_the_admin(officer_client):
+    figure = Figure.objects.get(indicator__reference="6.8", month="2020-04-01")
+    response = officer_client.post(
+        reverse("admin:indicators_figure_change", args=[figure.pk]),
+        {
+            "indicator": figure.indicator_id,
+            "month": "2020-04-01",
+            "value": "105",
+            "marker": "",
+            "numerator": "",
+            "denominator": "",
+            "note": "",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "105% is above 100%" in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.value == Decimal("95.2")
+
+
+def test_panel_members_cannot_use_the_back_office(client, sample):
+    client.force_login(get_user_model().objects.get(username="panel"))
+    response = client.get(reverse("admin:indicators_figure_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
