@@ -62,22 +62,26 @@ def test_a_target_with_unparseable_notation_is_refused_with_a_message(officer_cl
     assert not Target.objects.filter(indicator=indicator, year=2021).exists()
 
 
-def test_changing_a_figure_in_the_admin_keeps_a_revision(officer_client):
-    figure = Figure.objects.get(indicator__reference="6.1", month="2020-04-01")
-    response = officer_client.post(
+def post_figure(client, figure: Figure, value: str, note: str = ""):
+    return client.post(
         reverse("admin:indicators_figure_change", args=[figure.pk]),
         {
             "indicator": figure.indicator_id,
-            "month": "2020-04-01",
-            "value": "606",
+            "month": figure.month.isoformat(),
+            "value": value,
             "marker": "",
             "numerator": "",
             "denominator": "",
-            "note": "late entry",
+            "note": note,
             "revisions-TOTAL_FORMS": "0",
             "revisions-INITIAL_FORMS": "0",
         },
     )
+
+
+def test_changing_a_figure_in_the_admin_keeps_a_revision(officer_client):
+    figure = Figure.objects.get(indicator__reference="6.1", month="2020-04-01")
+    response = post_figure(officer_client, figure, "606", note="late entry")
     assert response.status_code == 302, response.content.decode()[:2000]
     revision = figure.revisions.first()
     assert (revision.old_value, revision.new_value, revision.source) == (604, 606, "admin")
@@ -86,20 +90,7 @@ def test_changing_a_figure_in_the_admin_keeps_a_revision(officer_client):
 
 def test_a_figure_above_100_percent_is_refused_in_the_admin(officer_client):
     figure = Figure.objects.get(indicator__reference="6.8", month="2020-04-01")
-    response = officer_client.post(
-        reverse("admin:indicators_figure_change", args=[figure.pk]),
-        {
-            "indicator": figure.indicator_id,
-            "month": "2020-04-01",
-            "value": "105",
-            "marker": "",
-            "numerator": "",
-            "denominator": "",
-            "note": "",
-            "revisions-TOTAL_FORMS": "0",
-            "revisions-INITIAL_FORMS": "0",
-        },
-    )
+    response = post_figure(officer_client, figure, "105")
     assert response.status_code == 200
     assert "105% is above 100%" in response.content.decode()
     figure.refresh_from_db()
