@@ -1,12 +1,17 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
 
 admin.site.site_header = "Corporate Parenting performance"
 admin.site.site_title = "cpp"
 admin.site.index_title = "Catalogue, figures and reports"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("indicators.urls")),
 ]

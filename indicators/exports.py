@@ -73,3 +73,22 @@ def parse_month_option(text: str) -> datetime.date:
         return perf.parse_month(text)
     except ValueError as error:
         raise ExportError(str(error)) from error
+
+
+def appendix_a(framework: Framework, month: datetime.date) -> bytes:
+    """The month's dataset as a workbook: the summary, then every figure of the financial year.
+
+    Text cells that a spreadsheet would run as a formula are escaped, as in every export.
+    """
+    summary = export_dataset("summary", framework, month)
+    summary.title = "Summary"
+    year_months = [m for m in perf.months_of_year(perf.financial_year(month)) if m <= month]
+    resource = resource_for("figures")
+    figures_qs = _limit("figures", resource.get_queryset(), framework, None).filter(
+        month__in=year_months
+    )
+    figures = _escaped(
+        list(columns_of("figures")), [list(row) for row in resource.export(figures_qs)]
+    )
+    figures.title = f"Figures {perf.year_label(perf.financial_year(month))}"
+    return tablib.Databook([summary, figures]).export("xlsx")

@@ -277,3 +277,46 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
         for row in summary.rows
     ]
     return headers, rows
+
+
+def is_exception(row: SummaryRow) -> bool:
+    """Red, or worsening, or worse than the statistical-neighbour average."""
+    if row.rag == perf.Rag.RED:
+        return True
+    if row.dot == perf.Dot.DOWN and row.polarity != perf.Polarity.INFO:
+        return True
+    sn = row.benchmarks.get(perf.Measure.SN_AVERAGE)
+    latest = row.latest.value
+    if sn is None or sn.value is None or latest is None:
+        return False
+    if row.polarity == perf.Polarity.HIGH:
+        return latest < sn.value
+    if row.polarity in (perf.Polarity.LOW, perf.Polarity.WITHIN_LIMITS_LOW):
+        return latest > sn.value
+    return False
+
+
+def filter_summary(
+    summary: Summary, section: str = "", rag: str = "", exceptions_only: bool = False
+) -> Summary:
+    """The summary narrowed to a section, a RAG rating ('none' for unrated) and/or exceptions."""
+
+    def keep(row: SummaryRow) -> bool:
+        if rag == "none" and row.rag is not None:
+            return False
+        if rag and rag != "none" and (row.rag is None or row.rag.value != rag):
+            return False
+        return not exceptions_only or is_exception(row)
+
+    sections = tuple(
+        SummarySection(s.code, s.title, tuple(row for row in s.rows if keep(row)))
+        for s in summary.sections
+        if not section or s.code == section
+    )
+    return Summary(
+        framework=summary.framework,
+        month=summary.month,
+        months=summary.months,
+        outturn_years=summary.outturn_years,
+        sections=tuple(s for s in sections if s.rows),
+    )

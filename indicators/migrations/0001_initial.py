@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,188 +14,501 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('marker', models.CharField(blank=True, choices=[('', '(figure)'), ('-', '-'), ('n/a', 'n/a'), ('TBC', 'TBC')], help_text="'-' no figure, 'n/a' not applicable, 'TBC' awaited", max_length=3)),
-                ('numerator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('denominator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('month', models.DateField()),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "marker",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "(figure)"), ("-", "-"), ("n/a", "n/a"), ("TBC", "TBC")],
+                        help_text="'-' no figure, 'n/a' not applicable, 'TBC' awaited",
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "numerator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "denominator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                ("month", models.DateField()),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['indicator', 'month'],
+                "ordering": ["indicator", "month"],
             },
         ),
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('department', models.CharField(default='Children & Young People Services', max_length=200)),
-                ('dot_convention', models.CharField(choices=[('performance', 'Performance direction (↑ improvement, ↓ decline)'), ('numeric', 'Numeric direction, coloured good or bad')], default='performance', max_length=20, verbose_name='direction of travel convention')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "department",
+                    models.CharField(default="Children & Young People Services", max_length=200),
+                ),
+                (
+                    "dot_convention",
+                    models.CharField(
+                        choices=[
+                            ("performance", "Performance direction (↑ improvement, ↓ decline)"),
+                            ("numeric", "Numeric direction, coloured good or bad"),
+                        ],
+                        default="performance",
+                        max_length=20,
+                        verbose_name="direction of travel convention",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text='e.g. 6.1, 10.4, 4.01.01', max_length=20, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('polarity', models.CharField(choices=[('High', 'High'), ('Low', 'Low'), ('Info', 'Info'), ('Within limits', 'Within limits'), ('Within limits (low)', 'Within limits (low)')], max_length=30, verbose_name='good performance is')),
-                ('unit', models.CharField(choices=[('Count', 'Count'), ('Percentage', 'Percentage'), ('Rate per 10,000', 'Rate per 10,000'), ('Average count', 'Average count'), ('Days', 'Days')], max_length=30)),
-                ('aggregation', models.CharField(choices=[('As at month end', 'As at month end'), ('Financial Year', 'Financial Year'), ('Rolling Year', 'Rolling Year'), ('YTD Average', 'YTD Average')], max_length=30, verbose_name='data note')),
-                ('frequency', models.CharField(choices=[('monthly', 'monthly'), ('quarterly', 'quarterly'), ('termly', 'termly')], default='monthly', max_length=20)),
-                ('decimals', models.PositiveSmallIntegerField(default=1)),
-                ('tags', models.CharField(blank=True, help_text="';'-separated, e.g. Council Plan Indicator", max_length=300)),
-                ('retired', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="e.g. 6.1, 10.4, 4.01.01", max_length=20, unique=True
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "polarity",
+                    models.CharField(
+                        choices=[
+                            ("High", "High"),
+                            ("Low", "Low"),
+                            ("Info", "Info"),
+                            ("Within limits", "Within limits"),
+                            ("Within limits (low)", "Within limits (low)"),
+                        ],
+                        max_length=30,
+                        verbose_name="good performance is",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("Count", "Count"),
+                            ("Percentage", "Percentage"),
+                            ("Rate per 10,000", "Rate per 10,000"),
+                            ("Average count", "Average count"),
+                            ("Days", "Days"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("As at month end", "As at month end"),
+                            ("Financial Year", "Financial Year"),
+                            ("Rolling Year", "Rolling Year"),
+                            ("YTD Average", "YTD Average"),
+                        ],
+                        max_length=30,
+                        verbose_name="data note",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "monthly"),
+                            ("quarterly", "quarterly"),
+                            ("termly", "termly"),
+                        ],
+                        default="monthly",
+                        max_length=20,
+                    ),
+                ),
+                ("decimals", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "tags",
+                    models.CharField(
+                        blank=True,
+                        help_text="';'-separated, e.g. Council Plan Indicator",
+                        max_length=300,
+                    ),
+                ),
+                ("retired", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['section', 'reference'],
+                "ordering": ["section", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='FigureRevision',
+            name="FigureRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('source', models.CharField(blank=True, help_text="file name or 'admin'", max_length=255)),
-                ('old_value', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('old_marker', models.CharField(blank=True, max_length=3)),
-                ('old_numerator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('old_denominator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('new_value', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('new_marker', models.CharField(blank=True, max_length=3)),
-                ('new_numerator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('new_denominator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('is_new', models.BooleanField(default=False, help_text='the figure did not exist before')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('figure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='indicators.figure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="file name or 'admin'", max_length=255),
+                ),
+                (
+                    "old_value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                ("old_marker", models.CharField(blank=True, max_length=3)),
+                (
+                    "old_numerator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "old_denominator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "new_value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                ("new_marker", models.CharField(blank=True, max_length=3)),
+                (
+                    "new_numerator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "new_denominator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "is_new",
+                    models.BooleanField(default=False, help_text="the figure did not exist before"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "figure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="indicators.figure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='figure',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='indicators.indicator'),
+            model_name="figure",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="figures",
+                to="indicators.indicator",
+            ),
         ),
         migrations.CreateModel(
-            name='Benchmark',
+            name="Benchmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('sn_average', 'SN AVE'), ('best_sn', 'BEST SN'), ('national_average', 'NAT AVE'), ('national_top_quartile', 'NAT TOP QTILE')], max_length=30)),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('year', models.CharField(blank=True, help_text='as printed: 2017 or 2018/19', max_length=9, verbose_name='data year')),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='benchmarks', to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("sn_average", "SN AVE"),
+                            ("best_sn", "BEST SN"),
+                            ("national_average", "NAT AVE"),
+                            ("national_top_quartile", "NAT TOP QTILE"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                (
+                    "year",
+                    models.CharField(
+                        blank=True,
+                        help_text="as printed: 2017 or 2018/19",
+                        max_length=9,
+                        verbose_name="data year",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="benchmarks",
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator', 'measure'],
+                "ordering": ["indicator", "measure"],
             },
         ),
         migrations.CreateModel(
-            name='Outturn',
+            name="Outturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('marker', models.CharField(blank=True, choices=[('', '(figure)'), ('-', '-'), ('n/a', 'n/a'), ('TBC', 'TBC')], help_text="'-' no figure, 'n/a' not applicable, 'TBC' awaited", max_length=3)),
-                ('numerator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('denominator', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True)),
-                ('year', models.PositiveSmallIntegerField(help_text='start of the financial year: 2019 is 2019/20')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outturns', to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "marker",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "(figure)"), ("-", "-"), ("n/a", "n/a"), ("TBC", "TBC")],
+                        help_text="'-' no figure, 'n/a' not applicable, 'TBC' awaited",
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "numerator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "denominator",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="start of the financial year: 2019 is 2019/20"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outturns",
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator', 'year'],
+                "ordering": ["indicator", "year"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('definition', models.TextField(blank=True)),
-                ('managers', models.ManyToManyField(blank=True, related_name='managed_sections', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("definition", models.TextField(blank=True)),
+                (
+                    "managers",
+                    models.ManyToManyField(
+                        blank=True, related_name="managed_sections", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='indicators.section'),
+            model_name="indicator",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="indicators",
+                to="indicators.section",
+            ),
         ),
         migrations.CreateModel(
-            name='FrameworkSection',
+            name="FrameworkSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField()),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='indicators.framework')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='indicators.section')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField()),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="indicators.framework"
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="indicators.section"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', 'order'],
+                "ordering": ["framework", "order"],
             },
         ),
         migrations.AddField(
-            model_name='framework',
-            name='sections',
-            field=models.ManyToManyField(related_name='frameworks', through='indicators.FrameworkSection', to='indicators.section'),
+            model_name="framework",
+            name="sections",
+            field=models.ManyToManyField(
+                related_name="frameworks",
+                through="indicators.FrameworkSection",
+                to="indicators.section",
+            ),
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='start of the financial year: 2020 is 2020/21')),
-                ('red', models.CharField(blank=True, max_length=60)),
-                ('amber', models.CharField(blank=True, max_length=60)),
-                ('green', models.CharField(blank=True, max_length=60, verbose_name='target green')),
-                ('kind', models.CharField(choices=[('none', 'none'), ('bands', 'bands'), ('target only', 'target only'), ('range', 'range'), ('tolerance', 'tolerance')], editable=False, max_length=20)),
-                ('higher_is_better', models.BooleanField(editable=False, null=True)),
-                ('green_bound', models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True)),
-                ('red_bound', models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True)),
-                ('red_inclusive', models.BooleanField(default=False, editable=False)),
-                ('range_low', models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True)),
-                ('range_high', models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True)),
-                ('margin', models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True)),
-                ('centre', models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True)),
-                ('tolerance', models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='indicators.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="start of the financial year: 2020 is 2020/21"
+                    ),
+                ),
+                ("red", models.CharField(blank=True, max_length=60)),
+                ("amber", models.CharField(blank=True, max_length=60)),
+                ("green", models.CharField(blank=True, max_length=60, verbose_name="target green")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("none", "none"),
+                            ("bands", "bands"),
+                            ("target only", "target only"),
+                            ("range", "range"),
+                            ("tolerance", "tolerance"),
+                        ],
+                        editable=False,
+                        max_length=20,
+                    ),
+                ),
+                ("higher_is_better", models.BooleanField(editable=False, null=True)),
+                (
+                    "green_bound",
+                    models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True),
+                ),
+                (
+                    "red_bound",
+                    models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True),
+                ),
+                ("red_inclusive", models.BooleanField(default=False, editable=False)),
+                (
+                    "range_low",
+                    models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True),
+                ),
+                (
+                    "range_high",
+                    models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True),
+                ),
+                (
+                    "margin",
+                    models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True),
+                ),
+                (
+                    "centre",
+                    models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True),
+                ),
+                (
+                    "tolerance",
+                    models.DecimalField(decimal_places=4, editable=False, max_digits=14, null=True),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="indicators.indicator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator', '-year'],
+                "ordering": ["indicator", "-year"],
             },
         ),
         migrations.AddIndex(
-            model_name='figure',
-            index=models.Index(fields=['month'], name='indicators__month_5b8787_idx'),
+            model_name="figure",
+            index=models.Index(fields=["month"], name="indicators__month_5b8787_idx"),
         ),
         migrations.AddConstraint(
-            model_name='figure',
-            constraint=models.UniqueConstraint(fields=('indicator', 'month'), name='one_figure_per_month'),
+            model_name="figure",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "month"), name="one_figure_per_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='benchmark',
-            constraint=models.UniqueConstraint(fields=('indicator', 'measure'), name='one_benchmark_per_measure'),
+            model_name="benchmark",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "measure"), name="one_benchmark_per_measure"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outturn',
-            constraint=models.UniqueConstraint(fields=('indicator', 'year'), name='one_outturn_per_year'),
+            model_name="outturn",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "year"), name="one_outturn_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='frameworksection',
-            constraint=models.UniqueConstraint(fields=('framework', 'section'), name='one_place_per_framework'),
+            model_name="frameworksection",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "section"), name="one_place_per_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('indicator', 'year'), name='one_target_per_year'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "year"), name="one_target_per_year"
+            ),
         ),
     ]

@@ -1,10 +1,4 @@
-"""The indicator catalogue and its figures (domain.md).
-
-Report frameworks order sections; sections hold indicators; each indicator has targets per financial
-year, one figure per month, annual outturns and benchmarks. Every change to a monthly figure is kept
-as a ``FigureRevision``. The arithmetic (RAG, DOT, YTD) lives in ``performance`` and never touches
-the database.
-"""
+"""The catalogue: frameworks, sections, indicators, targets and benchmarks."""
 
 from __future__ import annotations
 
@@ -14,11 +8,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from . import performance as perf
-from .measurements import check_measurement
+from .. import performance as perf
 
 
-def _choices(enum: type[perf.StrEnum]) -> list[tuple[str, str]]:
+def choices_of(enum: type[perf.StrEnum]) -> list[tuple[str, str]]:
     return [(member.value, member.value) for member in enum]
 
 
@@ -97,12 +90,12 @@ class Indicator(models.Model):
     title = models.CharField(max_length=300)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="indicators")
     polarity = models.CharField(
-        "good performance is", max_length=30, choices=_choices(perf.Polarity)
+        "good performance is", max_length=30, choices=choices_of(perf.Polarity)
     )
-    unit = models.CharField(max_length=30, choices=_choices(perf.Unit))
-    aggregation = models.CharField("data note", max_length=30, choices=_choices(perf.Aggregation))
+    unit = models.CharField(max_length=30, choices=choices_of(perf.Unit))
+    aggregation = models.CharField("data note", max_length=30, choices=choices_of(perf.Aggregation))
     frequency = models.CharField(
-        max_length=20, choices=_choices(perf.Frequency), default=perf.Frequency.MONTHLY.value
+        max_length=20, choices=choices_of(perf.Frequency), default=perf.Frequency.MONTHLY.value
     )
     decimals = models.PositiveSmallIntegerField(default=1)
     tags = models.CharField(
@@ -152,7 +145,7 @@ class Target(models.Model):
     amber = models.CharField(max_length=60, blank=True)
     green = models.CharField("target green", max_length=60, blank=True)
     # The parsed form, so queries and reports need not re-parse; always derived from the notation.
-    kind = models.CharField(max_length=20, choices=_choices(perf.ThresholdKind), editable=False)
+    kind = models.CharField(max_length=20, choices=choices_of(perf.ThresholdKind), editable=False)
     higher_is_better = models.BooleanField(null=True, editable=False)
     green_bound = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
     red_bound = models.DecimalField(max_digits=14, decimal_places=4, null=True, editable=False)
@@ -221,169 +214,6 @@ class Target(models.Model):
             centre=self.centre,
             tolerance=self.tolerance,
         )
-
-
-class Measurement(models.Model):
-    """A value with optional numerator/denominator, or a marker (`-`, `n/a`, `TBC`).
-
-    Shared by monthly figures and annual outturns; ``clean`` holds the rules of formats.md.
-    """
-
-    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    marker = models.CharField(
-        max_length=3,
-        blank=True,
-        choices=[("", "(figure)"), *_choices(perf.Marker)],
-        help_text="'-' no figure, 'n/a' not applicable, 'TBC' awaited",
-    )
-    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def display(self) -> str:
-        return self.indicator.format(self.value, self.marker)  # type: ignore[attr-defined]
-
-    @property
-    def entry(self) -> tuple[Decimal | None, str]:
-        """The `value` column of a file: a number, or a marker with no number."""
-        return (self.value, self.marker)
-
-    @entry.setter
-    def entry(self, pair: tuple[Decimal | None, str]) -> None:
-        self.value, marker = pair
-        self.marker = str(marker)
-
-    def state(self) -> tuple[Decimal | None, str, Decimal | None, Decimal | None]:
-        """What a re-run compares: value, marker, numerator, denominator."""
-        return (self.value, self.marker, self.numerator, self.denominator)
-
-    def clean(self) -> None:
-        indicator: Indicator | None = getattr(self, "indicator", None)
-        if indicator is None:
-            return
-        errors = check_measurement(
-            unit=indicator.unit_enum,
-            decimals=indicator.decimals,
-            value=self.value,
-            marker=self.marker,
-            numerator=self.numerator,
-            denominator=self.denominator,
-        )
-        if errors:
-            raise ValidationError(errors)
-        if self.value is None and not self.marker and self.numerator is not None:
-            assert self.denominator is not None
-            self.value = perf.ratio_value(
-                indicator.unit_enum, self.numerator, self.denominator, indicator.decimals
-            )
-
-
-class Figure(Measurement):
-    """The figure of one indicator for one month (stored as the first of the month)."""
-
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="figures")
-    month = models.DateField()
-    note = models.CharField(max_length=500, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["indicator", "month"]
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "month"], name="one_figure_per_month"),
-        ]
-        indexes = [models.Index(fields=["month"])]
-
-    def __str__(self) -> str:
-        return f"{self.indicator.reference} {perf.month_label(self.month)}: {self.display}"
-
-
-class FigureRevision(models.Model):
-    """One change to a monthly figure: who, when, from what, to what, and from which file.
-
-    The first import of a figure is a revision from nothing, so the history is complete.
-    """
-
-    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="revisions")
-    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    source = models.CharField(max_length=255, blank=True, help_text="file name or 'admin'")
-    old_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    old_marker = models.CharField(max_length=3, blank=True)
-    old_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    old_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    new_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    new_marker = models.CharField(max_length=3, blank=True)
-    new_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    new_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    is_new = models.BooleanField(default=False, help_text="the figure did not exist before")
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.figure}: {self.old_display} → {self.new_display}"
-
-    @classmethod
-    def record(
-        cls,
-        figure: Figure,
-        old: tuple[Decimal | None, str, Decimal | None, Decimal | None] | None,
-        user: object | None,
-        source: str,
-    ) -> FigureRevision:
-        """An unsaved revision from ``old`` (None when the figure is new) to the figure's state."""
-        old_value, old_marker, old_numerator, old_denominator = old or (None, "", None, None)
-        return cls(
-            figure=figure,
-            changed_by=user if getattr(user, "pk", None) else None,
-            source=source[:255],
-            old_value=old_value,
-            old_marker=old_marker,
-            old_numerator=old_numerator,
-            old_denominator=old_denominator,
-            new_value=figure.value,
-            new_marker=figure.marker,
-            new_numerator=figure.numerator,
-            new_denominator=figure.denominator,
-            is_new=old is None,
-        )
-
-    @property
-    def old_display(self) -> str:
-        if self.is_new:
-            return "(none)"
-        return self.figure.indicator.format(self.old_value, self.old_marker)
-
-    @property
-    def new_display(self) -> str:
-        return self.figure.indicator.format(self.new_value, self.new_marker)
-
-
-class Outturn(Measurement):
-    """The annual trend figure of one indicator for one financial year."""
-
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="outturns")
-    year = models.PositiveSmallIntegerField(
-        help_text="start of the financial year: 2019 is 2019/20"
-    )
-
-    class Meta:
-        ordering = ["indicator", "year"]
-        constraints = [
-            models.UniqueConstraint(fields=["indicator", "year"], name="one_outturn_per_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator.reference} {perf.year_label(self.year)}: {self.display}"
-
-    @property
-    def year_label(self) -> str:
-        return perf.year_label(self.year)
 
 
 class Benchmark(models.Model):

@@ -1,0 +1,318 @@
+"""How fast a figures upload validates and writes, against a plain ``bulk_create``.
+
+Run by hand, never by the tests:
+
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/upload_figures.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cpp_bench \
+        .venv/bin/python bench/upload_figures.py
+
+It starts from an empty database of its own (SQLite: the file is deleted and migrated again;
+PostgreSQL: the database ``cpp_bench`` is dropped and created, whatever name the URL gives),
+creates 100 indicators (half Count, half Percentage) through the real importers and then times,
+with the queries of the default connection counted:
+
+  a. validation + preview: ``import_file("figures", ..., dry_run=True)`` of 12,000 new rows;
+  b. confirm: the same file imported (12,000 figures and 12,000 revisions written);
+  c. re-run: a file changing every value (12,000 figures updated, 12,000 more revisions);
+  d. baseline: ``Figure.objects.bulk_create`` of the same 12,000 figures into an emptied table
+     (objects built beforehand, so only the insert is timed).
+
+a, b and c run again at 1,200 rows to show how the number of queries grows with the file.
+Options: ``--indicators N`` (default 100) and ``--months N`` (default 120).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DATABASE = "cpp_bench"
+FORBIDDEN_DATABASES = {"test", "test_test", "postgres", "template0", "template1"}
+
+
+# -- a fresh database ---------------------------------------------------------------------------
+
+
+def fresh_database(url: str) -> str:
+    """Empty the benchmark's own database and return the URL Django should use."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        import dj_database_url
+
+        path = Path(dj_database_url.parse(url)["NAME"])
+        if path.resolve() == (ROOT / "cpp.sqlite3").resolve():
+            sys.exit(f"refusing to delete the project's own database {path}")
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return url
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        sys.exit(f"unsupported DATABASE_URL scheme '{parts.scheme}'")
+    import psycopg
+
+    assert BENCH_DATABASE not in FORBIDDEN_DATABASES
+    admin = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
+        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    return urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DATABASE}", "", ""))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cpp.settings"
+    os.environ.setdefault("CONN_MAX_AGE", "0")
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+# -- the files ----------------------------------------------------------------------------------
+
+
+def csv_bytes(rows: list[list[object]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def reference(number: int) -> str:
+    return f"B.{number:03d}"
+
+
+def is_percentage(number: int) -> bool:
+    return number % 2 == 1
+
+
+def catalogue_files(indicators: int) -> tuple[bytes, bytes]:
+    sections = [["framework", "code", "title", "order"]]
+    sections += [["Bench", f"BENCH-{n}", f"Bench section {n}", str(n)] for n in range(1, 6)]
+    rows: list[list[object]] = [
+        ["reference", "title", "section", "polarity", "unit", "aggregation", "decimals"]
+    ]
+    for number in range(1, indicators + 1):
+        percentage = is_percentage(number)
+        rows.append(
+            [
+                reference(number),
+                f"Bench indicator {number}",
+                f"BENCH-{number % 5 + 1}",
+                "High" if percentage else "Info",
+                "Percentage" if percentage else "Count",
+                "As at month end",
+                "1" if percentage else "0",
+            ]
+        )
+    return csv_bytes(sections), csv_bytes(rows)
+
+
+def month_keys(months: int) -> list[str]:
+    keys = []
+    year, month = 2011, 4
+    for _ in range(months):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+FIGURE_HEADER = ["indicator", "month", "value", "numerator", "denominator", "note"]
+
+
+def figure_rows(indicators: int, months: int, rerun: bool) -> list[list[str]]:
+    """Count indicators: a whole number; percentages: numerator and denominator, with the
+    (agreeing) value given on even months and left to be computed on odd ones. A re-run changes
+    every figure: counts by one, numerators by one."""
+    rows = []
+    for number in range(1, indicators + 1):
+        for index, month in enumerate(month_keys(months)):
+            if is_percentage(number):
+                denominator = 100 + (number * 7 + index * 3) % 50
+                numerator = (number * 11 + index * 5) % denominator
+                if rerun:
+                    numerator = numerator + 1 if numerator < denominator else numerator - 1
+                value = ""
+                if index % 2 == 0:
+                    exact = Decimal(numerator) * 100 / Decimal(denominator)
+                    value = str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+                rows.append([reference(number), month, value, str(numerator), str(denominator), ""])
+            else:
+                value = 10 + (number * 13 + index * 7) % 900 + (1 if rerun else 0)
+                rows.append([reference(number), month, str(value), "", "", ""])
+    return rows
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+class Measured:
+    def __init__(self, label: str, rows: int, seconds: float, queries: int) -> None:
+        self.label = label
+        self.rows = rows
+        self.seconds = seconds
+        self.queries = queries
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else float("inf")
+
+
+def measure(label: str, rows: int, action: Callable[[], Any]) -> tuple[Measured, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # CaptureQueriesContext counts the growth of connection.queries_log, a deque that stops
+    # growing at 9,000 entries: give it room for one-query-per-row imports and start it empty.
+    connection.queries_limit = 1_000_000
+    connection.queries_log = deque(maxlen=connection.queries_limit)
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        outcome = action()
+        seconds = time.perf_counter() - start
+    return Measured(label, rows, seconds, len(queries.captured_queries)), outcome
+
+
+def expect(condition: bool, message: str) -> None:
+    if not condition:
+        sys.exit(f"benchmark check failed: {message}")
+
+
+def empty_figures() -> None:
+    from indicators.models import Figure, FigureRevision
+
+    FigureRevision.objects.all().delete()
+    Figure.objects.all().delete()
+
+
+def upload_steps(indicators: int, months: int, user: Any) -> list[Measured]:
+    """a, b and c on an empty figures table; checks each report and what was written."""
+    from indicators.imports import import_file
+    from indicators.models import Figure, FigureRevision
+
+    count = indicators * months
+    new = csv_bytes([FIGURE_HEADER, *figure_rows(indicators, months, rerun=False)])
+    changed = csv_bytes([FIGURE_HEADER, *figure_rows(indicators, months, rerun=True)])
+
+    def run(name: str, content: bytes, dry_run: bool = False) -> Any:
+        return import_file("figures", name, content, user=user, dry_run=dry_run)
+
+    a, report = measure("a. validate + preview (dry run)", count, lambda: run("new.csv", new, True))
+    expect(report.ok and report.new == count, f"dry run: {report.summary()} {report.errors[:3]}")
+    expect(not Figure.objects.exists(), "the dry run wrote figures")
+
+    b, report = measure("b. confirm (new figures + revisions)", count, lambda: run("new.csv", new))
+    expect(report.ok and report.new == count, f"confirm: {report.summary()} {report.errors[:3]}")
+    expect(FigureRevision.objects.count() == count, "one revision per new figure")
+
+    c, report = measure(
+        "c. re-run (every figure changed)", count, lambda: run("rerun.csv", changed)
+    )
+    expect(report.ok and report.changed == count, f"re-run: {report.summary()}")
+    expect(FigureRevision.objects.count() == 2 * count, "one revision per changed figure")
+    return [a, b, c]
+
+
+def baseline(indicators: int, months: int) -> Measured:
+    """d: the same figures, parsed beforehand, written with one plain bulk_create."""
+    from indicators import performance as perf
+    from indicators.models import Figure, Indicator
+
+    empty_figures()
+    by_reference = {obj.reference: obj for obj in Indicator.objects.all()}
+    objects = []
+    for ref, month, value, numerator, denominator, note in figure_rows(indicators, months, False):
+        indicator = by_reference[ref]
+        number = Decimal(value) if value else None
+        top = Decimal(numerator) if numerator else None
+        bottom = Decimal(denominator) if denominator else None
+        if number is None and top is not None and bottom is not None:
+            number = perf.ratio_value(indicator.unit_enum, top, bottom, indicator.decimals)
+        objects.append(
+            Figure(
+                indicator=indicator,
+                month=perf.parse_month(month),
+                value=number,
+                numerator=top,
+                denominator=bottom,
+                note=note,
+            )
+        )
+    count = len(objects)
+    measured, _ = measure(
+        "d. baseline Figure.objects.bulk_create", count, lambda: Figure.objects.bulk_create(objects)
+    )
+    expect(Figure.objects.count() == count, "bulk_create wrote every figure")
+    return measured
+
+
+def print_table(title: str, rows: list[Measured]) -> None:
+    print(f"\n{title}")
+    print(f"{'step':<42} {'rows':>7} {'seconds':>8} {'rows/s':>9} {'queries':>8}")
+    for row in rows:
+        print(
+            f"{row.label:<42} {row.rows:>7,} {row.seconds:>8.2f} {row.rate:>9,.0f} {row.queries:>8}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--indicators", type=int, default=100)
+    parser.add_argument("--months", type=int, default=120)
+    options = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or "sqlite:////tmp/bench.sqlite3"
+    setup_django(fresh_database(url))
+
+    import django
+    import import_export
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from indicators.imports import import_file
+
+    user = get_user_model().objects.create(username="bench.officer")
+    sections, indicators = catalogue_files(options.indicators)
+    for kind, content in (("sections", sections), ("indicators", indicators)):
+        report = import_file(kind, f"{kind}.csv", content, user=user)
+        expect(report.ok, f"{kind}: {report.errors[:3]}")
+
+    vendor = connection.vendor
+    version = connection.Database.sqlite_version if vendor == "sqlite" else connection.pg_version
+    print(
+        f"{vendor} {version}; Django {django.get_version()}, "
+        f"django-import-export {import_export.__version__}; "
+        f"{options.indicators} indicators x {options.months} months"
+    )
+    total = time.perf_counter()
+    full = upload_steps(options.indicators, options.months, user)
+    full.append(baseline(options.indicators, options.months))
+    print_table(f"{options.indicators * options.months:,} rows", full)
+    b, d = full[1], full[3]
+    print(f"confirm (b) runs at {b.rate / d.rate:.0%} of the bulk_create rate (d)")
+
+    # The same steps on a tenth of the file: the number of queries must not follow the rows.
+    empty_figures()
+    small_indicators = max(1, options.indicators // 10)
+    small = upload_steps(small_indicators, options.months, user)
+    small.append(baseline(small_indicators, options.months))
+    print_table(f"{small_indicators * options.months:,} rows", small)
+    print("\nqueries by file size")
+    print(f"{'step':<42} {small[0].rows:>7,} {full[0].rows:>7,}")
+    for little, big in zip(small, full, strict=True):
+        print(f"{big.label:<42} {little.queries:>7} {big.queries:>7}")
+    print(f"\ntotal {time.perf_counter() - total:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

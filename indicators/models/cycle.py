@@ -1,0 +1,66 @@
+"""The monthly cycle: a reporting month opened for a framework, with its timetable."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .. import performance as perf
+from .catalogue import Framework
+
+
+class ReportingMonth(models.Model):
+    """One month of one framework's report, opened by a performance officer.
+
+    The timetable drives reminders: figures, then narratives, then sign-off, then the panel.
+    """
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="months")
+    month = models.DateField(help_text="the report is as at the end of this month")
+    figures_due = models.DateField()
+    narratives_due = models.DateField()
+    signoff_due = models.DateField("sign-off due")
+    panel_date = models.DateField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["framework", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "month"], name="one_open_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        return self.month.strftime("%B %Y")
+
+    @property
+    def key(self) -> str:
+        return perf.month_key(self.month)
+
+    def clean(self) -> None:
+        if self.month:
+            self.month = self.month.replace(day=1)
+        steps = [
+            ("figures_due", self.figures_due),
+            ("narratives_due", self.narratives_due),
+            ("signoff_due", self.signoff_due),
+            ("panel_date", self.panel_date),
+        ]
+        errors: dict[str, str] = {}
+        if self.month and self.figures_due and self.figures_due <= self.month:
+            errors["figures_due"] = "figures are due after the month has begun"
+        for (before_name, before), (name, date) in itertools.pairwise(steps):
+            if before and date and date < before:
+                label = self._meta.get_field(before_name).verbose_name
+                errors[name] = f"must not be before {label} ({before:%d/%m/%Y})"
+        if errors:
+            raise ValidationError(errors)

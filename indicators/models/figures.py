@@ -1,0 +1,179 @@
+"""Figures: monthly figures with their revisions, and annual outturns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .. import performance as perf
+from ..measurements import check_measurement
+from .catalogue import Indicator, choices_of
+
+
+class Measurement(models.Model):
+    """A value with optional numerator/denominator, or a marker (`-`, `n/a`, `TBC`).
+
+    Shared by monthly figures and annual outturns; ``clean`` holds the rules of formats.md.
+    """
+
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    marker = models.CharField(
+        max_length=3,
+        blank=True,
+        choices=[("", "(figure)"), *choices_of(perf.Marker)],
+        help_text="'-' no figure, 'n/a' not applicable, 'TBC' awaited",
+    )
+    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display(self) -> str:
+        return self.indicator.format(self.value, self.marker)  # type: ignore[attr-defined]
+
+    @property
+    def entry(self) -> tuple[Decimal | None, str]:
+        """The `value` column of a file: a number, or a marker with no number."""
+        return (self.value, self.marker)
+
+    @entry.setter
+    def entry(self, pair: tuple[Decimal | None, str]) -> None:
+        self.value, marker = pair
+        self.marker = str(marker)
+
+    def state(self) -> tuple[Decimal | None, str, Decimal | None, Decimal | None]:
+        """What a re-run compares: value, marker, numerator, denominator."""
+        return (self.value, self.marker, self.numerator, self.denominator)
+
+    def clean(self) -> None:
+        indicator: Indicator | None = getattr(self, "indicator", None)
+        if indicator is None:
+            return
+        errors = check_measurement(
+            unit=indicator.unit_enum,
+            decimals=indicator.decimals,
+            value=self.value,
+            marker=self.marker,
+            numerator=self.numerator,
+            denominator=self.denominator,
+        )
+        if errors:
+            raise ValidationError(errors)
+        if self.value is None and not self.marker and self.numerator is not None:
+            assert self.denominator is not None
+            self.value = perf.ratio_value(
+                indicator.unit_enum, self.numerator, self.denominator, indicator.decimals
+            )
+
+
+class Figure(Measurement):
+    """The figure of one indicator for one month (stored as the first of the month)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="figures")
+    month = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "month"], name="one_figure_per_month"),
+        ]
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {perf.month_label(self.month)}: {self.display}"
+
+
+class FigureRevision(models.Model):
+    """One change to a monthly figure: who, when, from what, to what, and from which file.
+
+    The first import of a figure is a revision from nothing, so the history is complete.
+    """
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="revisions")
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField(max_length=255, blank=True, help_text="file name or 'admin'")
+    upload = models.ForeignKey(
+        "Upload", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+    )
+    old_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    old_marker = models.CharField(max_length=3, blank=True)
+    old_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    old_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_marker = models.CharField(max_length=3, blank=True)
+    new_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    new_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    is_new = models.BooleanField(default=False, help_text="the figure did not exist before")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.figure}: {self.old_display} → {self.new_display}"
+
+    @classmethod
+    def record(
+        cls,
+        figure: Figure,
+        old: tuple[Decimal | None, str, Decimal | None, Decimal | None] | None,
+        user: object | None,
+        source: str,
+    ) -> FigureRevision:
+        """An unsaved revision from ``old`` (None when the figure is new) to the figure's state."""
+        old_value, old_marker, old_numerator, old_denominator = old or (None, "", None, None)
+        return cls(
+            figure=figure,
+            changed_by=user if getattr(user, "pk", None) else None,
+            source=source[:255],
+            old_value=old_value,
+            old_marker=old_marker,
+            old_numerator=old_numerator,
+            old_denominator=old_denominator,
+            new_value=figure.value,
+            new_marker=figure.marker,
+            new_numerator=figure.numerator,
+            new_denominator=figure.denominator,
+            is_new=old is None,
+        )
+
+    @property
+    def old_display(self) -> str:
+        if self.is_new:
+            return "(none)"
+        return self.figure.indicator.format(self.old_value, self.old_marker)
+
+    @property
+    def new_display(self) -> str:
+        return self.figure.indicator.format(self.new_value, self.new_marker)
+
+
+class Outturn(Measurement):
+    """The annual trend figure of one indicator for one financial year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="outturns")
+    year = models.PositiveSmallIntegerField(
+        help_text="start of the financial year: 2019 is 2019/20"
+    )
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_outturn_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {perf.year_label(self.year)}: {self.display}"
+
+    @property
+    def year_label(self) -> str:
+        return perf.year_label(self.year)

@@ -1,0 +1,70 @@
+"""Re-runs made visible: a figure changed after its month was already in a report cycle.
+
+A month is "in a report" once a performance officer has opened a reporting month at or after it
+for a framework that prints the indicator. (When report editions exist, the same question is asked
+of the drafts and issues that printed the figure.)
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .models import FigureRevision, ReportingMonth
+
+
+@dataclass(frozen=True)
+class Restatement:
+    old: str
+    new: str
+    changed_at: datetime.datetime
+    changed_by: str
+    upload_id: int | None
+    source: str
+
+    def describe(self) -> str:
+        where = f"upload #{self.upload_id} ({self.source})" if self.upload_id else self.source
+        return (
+            f"Restated: was {self.old}, now {self.new}, on {self.changed_at:%d/%m/%Y %H:%M} "
+            f"by {self.changed_by or 'unknown'}, from {where}"
+        )
+
+
+def restatements(
+    indicator_ids: Iterable[int], months: Iterable[datetime.date]
+) -> dict[tuple[int, datetime.date], list[Restatement]]:
+    """Restatements of the given figures, newest first, keyed by (indicator id, month)."""
+    months = list(months)
+    opened = list(ReportingMonth.objects.values_list("framework_id", "month", "opened_at"))
+    if not opened or not months:
+        return {}
+    revisions = (
+        FigureRevision.objects.filter(
+            figure__indicator_id__in=list(indicator_ids), figure__month__in=months, is_new=False
+        )
+        .select_related("figure__indicator__section", "changed_by")
+        .prefetch_related("figure__indicator__section__frameworks")
+        .order_by("-changed_at", "-id")
+    )
+    found: dict[tuple[int, datetime.date], list[Restatement]] = defaultdict(list)
+    for revision in revisions:
+        figure = revision.figure
+        frameworks = {f.id for f in figure.indicator.section.frameworks.all()}
+        if any(
+            framework in frameworks and month >= figure.month and opened_at < revision.changed_at
+            for framework, month, opened_at in opened
+        ):
+            user = revision.changed_by
+            found[(figure.indicator_id, figure.month)].append(
+                Restatement(
+                    old=revision.old_display,
+                    new=revision.new_display,
+                    changed_at=revision.changed_at,
+                    changed_by=(user.get_full_name() or user.username) if user else "",
+                    upload_id=revision.upload_id,
+                    source=revision.source,
+                )
+            )
+    return dict(found)

@@ -1,0 +1,159 @@
+"""The per-section monthly table (domain.md, "The report" 3) and indicator histories.
+
+Plain data objects built from a bounded number of queries; the section page, the indicator page
+and the report draw them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import performance as perf
+from .models import Benchmark, Figure, FigureRevision, Indicator, Outturn, Section, Target
+from .summary import OUTTURN_YEARS, Cell, measurement_cell, reference_key
+
+
+@dataclass(frozen=True)
+class Column:
+    """One indicator of a section table, with everything printed under it."""
+
+    indicator_id: int
+    reference: str
+    title: str
+    unit: perf.Unit
+    polarity: perf.Polarity
+    months: tuple[Cell, ...]  # April..March of the financial year; blank after the report month
+    ytd: Cell
+    outturns: tuple[Cell, ...]
+    benchmarks: tuple[Cell, ...]  # in perf.Measure order
+    green: Decimal | None  # the target line of the chart, when the target has one number
+    target_text: str
+
+
+@dataclass(frozen=True)
+class SectionTable:
+    code: str
+    title: str
+    definition: str
+    month: datetime.date
+    months: tuple[datetime.date, ...]
+    outturn_years: tuple[int, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def year_label(self) -> str:
+        return perf.year_label(perf.financial_year(self.month))
+
+
+def target_line(target: Target | None) -> Decimal | None:
+    """The single number a chart draws as the target, where the target has one."""
+    if target is None:
+        return None
+    thresholds = target.thresholds
+    if thresholds.kind in (perf.ThresholdKind.BANDS, perf.ThresholdKind.TARGET_ONLY):
+        return thresholds.green
+    if thresholds.kind == perf.ThresholdKind.TOLERANCE:
+        return thresholds.centre
+    return None
+
+
+def build_section_table(section: Section, month: datetime.date) -> SectionTable:
+    month = month.replace(day=1)
+    year = perf.financial_year(month)
+    months = tuple(perf.months_of_year(year))
+    outturn_years = tuple(range(year - OUTTURN_YEARS, year))
+    indicators = sorted(
+        Indicator.objects.filter(section=section, retired=False),
+        key=lambda indicator: reference_key(indicator.reference),
+    )
+    ids = [indicator.id for indicator in indicators]
+    figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
+    for figure in Figure.objects.filter(indicator_id__in=ids, month__in=months, month__lte=month):
+        figures[figure.indicator_id][figure.month] = figure
+    outturns: dict[int, dict[int, Outturn]] = defaultdict(dict)
+    for outturn in Outturn.objects.filter(indicator_id__in=ids, year__in=outturn_years):
+        outturns[outturn.indicator_id][outturn.year] = outturn
+    targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
+    benchmarks: dict[int, dict[str, Benchmark]] = defaultdict(dict)
+    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
+        benchmarks[benchmark.indicator_id][benchmark.measure] = benchmark
+    columns = []
+    for indicator in indicators:
+        own = figures[indicator.id]
+        ytd = perf.year_to_date(
+            indicator.aggregation_enum,
+            indicator.unit_enum,
+            [
+                perf.MonthFigure(
+                    perf.round_to(f.value, indicator.decimals) if f.value is not None else None,
+                    f.numerator,
+                    f.denominator,
+                )
+                for f in (own.get(m) for m in months if m <= month)
+                if f is not None
+            ],
+            indicator.decimals,
+        )
+        target = targets.get(indicator.id)
+        columns.append(
+            Column(
+                indicator_id=indicator.id,
+                reference=indicator.reference,
+                title=indicator.display_title,
+                unit=indicator.unit_enum,
+                polarity=indicator.polarity_enum,
+                months=tuple(
+                    measurement_cell(indicator, own.get(m)) if m <= month else Cell("")
+                    for m in months
+                ),
+                ytd=Cell(indicator.format(ytd.value), ytd.value, ytd.numerator, ytd.denominator)
+                if ytd
+                else Cell("-"),
+                outturns=tuple(
+                    measurement_cell(indicator, outturns[indicator.id].get(y))
+                    for y in outturn_years
+                ),
+                benchmarks=tuple(
+                    Cell(b.display, b.value)
+                    if (b := benchmarks[indicator.id].get(m.value))
+                    else Cell("")
+                    for m in perf.Measure
+                ),
+                green=target_line(target),
+                target_text=" / ".join(t for t in (target.red, target.amber, target.green) if t)
+                if target
+                else "",
+            )
+        )
+    return SectionTable(
+        code=section.code,
+        title=section.title,
+        definition=section.definition,
+        month=month,
+        months=months,
+        outturn_years=outturn_years,
+        columns=tuple(columns),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    month: datetime.date
+    figure: Figure
+    revisions: tuple[FigureRevision, ...]
+
+
+def indicator_history(indicator: Indicator) -> list[HistoryRow]:
+    """Every figure of an indicator, newest first, each with its revisions (newest first)."""
+    figures = list(
+        Figure.objects.filter(indicator=indicator)
+        .select_related("indicator")
+        .order_by("-month")
+        .prefetch_related("revisions__changed_by", "revisions__upload")
+    )
+    return [
+        HistoryRow(month=f.month, figure=f, revisions=tuple(f.revisions.all())) for f in figures
+    ]

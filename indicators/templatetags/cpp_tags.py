@@ -1,0 +1,37 @@
+"""Small template helpers for the performance pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import template
+
+from .. import performance as perf
+
+register = template.Library()
+
+
+@register.filter
+def month_key(month: datetime.date) -> str:
+    return perf.month_key(month)
+
+
+@register.filter
+def year_label(year: int) -> str:
+    return perf.year_label(year)
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    return sequence[position]
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def restatement(restated: dict, indicator_id: int, month: datetime.date) -> list:
+    return restated.get((indicator_id, month), [])

@@ -1,0 +1,1 @@
+"""Views of the performance team's workspace; thin, each calling a service."""
