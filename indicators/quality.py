@@ -2,8 +2,8 @@
 
 ``check_month`` reads the framework's non-retired indicators with their figures, targets and
 benchmarks in a fixed number of queries (five, however many indicators there are) and returns
-one ``QualityIssue`` per problem found, ordered by the framework's section order, then reference,
-then check. There are no views: pages and exports draw from the list.
+at most one ``QualityIssue`` per indicator and check, ordered by the framework's section order,
+then reference, then check. There are no views: pages and exports draw from the list.
 
 The checks:
 
@@ -16,7 +16,9 @@ The checks:
     December and March.
 ``UNUSUAL_MOVE``
     The month's value against the previous figure (last month's, or for termly and quarterly
-    indicators the latest earlier figure with a value); the rule is ``unusual_move``.
+    indicators the latest figure with a value in the 12 months before), judged against the
+    indicator's usual move over the 12 months before (36 for termly and quarterly indicators,
+    which have only three or four figures a year); the rule is ``unusual_move``.
 ``NO_TARGET``
     No target row for the month's financial year, or a row that only says the target is still
     to be set (blank, ``range to be set``), for an indicator whose polarity is not ``Info``.

@@ -331,8 +331,8 @@ def test_unusual_move_with_a_years_history(sample):
 
 
 def test_history_is_the_twelve_months_before(sample):
-    # Changes older than the 12 months before April 2020 do not count: three moves of 1.9 in
-    # 2018/19 leave 6.20 with one usable change, as in the sample.
+    # Changes older than the 12 months before April 2020 do not count: two moves of 1.9 in
+    # Jan-Mar 2019 leave 6.20 with one usable change (Feb -> Mar 2020), as in the sample.
     import_figures(
         "old-history.csv",
         [
@@ -342,10 +342,11 @@ def test_history_is_the_twelve_months_before(sample):
         ],
     )
     assert "6.20" not in issues_of(check_month(sample, APRIL, TODAY), Check.UNUSUAL_MOVE)
-    # A gap breaks a monthly series: Apr-19 -> Mar-20 is not a monthly change either.
+    # Apr-19 is the first of the 12 months: the change into it (Mar -> Apr-19, 1.9) counts, but
+    # a gap (May-19 to Jan-20) is no move, so there are still only two changes.
     import_figures("gap.csv", [["6.20", "2019-04", "98.3%", "", "", ""]])
     assert "6.20" not in issues_of(check_month(sample, APRIL, TODAY), Check.UNUSUAL_MOVE)
-    # With Apr-19 and May-19, the changes Mar->Apr-19 (1.9) and Apr->May-19 count.
+    # May-19 adds a third (Apr -> May-19, 1.9): now the fall is unusual.
     import_figures("may.csv", [["6.20", "2019-05", "96.4%", "", "", ""]])
     moves = issues_of(check_month(sample, APRIL, TODAY), Check.UNUSUAL_MOVE)
     assert moves["6.20"].detail.endswith("its usual monthly move is 1.9 points")
