@@ -9,14 +9,14 @@ transaction is rolled back and the database is as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from import_export.results import RowResult
 
+from .changes import CHANGED, NEW, UNCHANGED, RowChange, fingerprint
 from .files import FileError, Table, read_table
 from .resources import KINDS, CatalogueResource, resource_for
 
@@ -42,6 +42,12 @@ class ImportReport:
     changed: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    rows: list[RowChange] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the rows this import writes (see ``changes.fingerprint``)."""
+        return fingerprint(self.rows)
 
     @property
     def ok(self) -> bool:
@@ -65,7 +71,13 @@ class UnknownKind(ValueError):
 
 
 def import_file(
-    kind: str, file_name: str, content: bytes, *, user: Any = None, dry_run: bool = False
+    kind: str,
+    file_name: str,
+    content: bytes,
+    *,
+    user: Any = None,
+    dry_run: bool = False,
+    upload: Any = None,
 ) -> ImportReport:
     """Validate and import one file of ``kind``; see the module docstring."""
     if kind not in KINDS:
@@ -79,7 +91,7 @@ def import_file(
     report.errors.extend(check_columns(kind, table.headers))
     if report.errors:
         return report
-    resource = resource_for(kind, user=user, source=file_name)
+    resource = resource_for(kind, user=user, source=file_name, upload=upload)
     duplicates = find_duplicates(resource, table)
     report.errors.extend(duplicates.values())
     keep = [index for index in range(len(table)) if index not in duplicates]
@@ -94,13 +106,10 @@ def import_file(
         )
         report.errors.extend(result_errors(resource, result, numbers))
         report.errors.sort(key=lambda error: (error.row, error.column))
-        for row_result in result.rows:
-            if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
-                report.new += 1
-            elif row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
-                report.changed += 1
-            elif row_result.import_type == RowResult.IMPORT_TYPE_SKIP:
-                report.unchanged += 1
+        report.rows = [replace(row, row=numbers[row.row - 1]) for row in resource.row_changes]
+        report.new = sum(row.status == NEW for row in report.rows)
+        report.changed = sum(row.status == CHANGED for row in report.rows)
+        report.unchanged = sum(row.status == UNCHANGED for row in report.rows)
         if report.errors:
             transaction.set_rollback(True)
     return report

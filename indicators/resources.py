@@ -24,6 +24,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 
 from . import performance as perf
+from .changes import RowChange, as_text, compare
 from .measurements import plain_number
 from .models import (
     Benchmark,
@@ -267,12 +268,18 @@ class CatalogueResource(resources.ModelResource):
         skip_diff = True
         # One bulk write per kind at the end of the file rather than one per 1,000 rows.
         batch_size = None
+        # The row's instance stays on its result so that the preview can show what it becomes.
+        store_instance = True
         use_transactions = True
 
-    def __init__(self, user: Any = None, source: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, user: Any = None, source: str = "", upload: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.user = user
         self.source = source
+        self.upload = upload
+        self.row_changes: list[RowChange] = []
         self._keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._import_fields: list[fields.Field] | None = None
 
@@ -339,6 +346,30 @@ class CatalogueResource(resources.ModelResource):
 
     def state(self, instance: models.Model) -> tuple[Any, ...]:
         return tuple(getattr(instance, name) for name in self.compared)
+
+    def columns(self, instance: Any, state: tuple[Any, ...]) -> dict[str, str]:
+        """A compared state as the file's columns would show it, for the preview."""
+        return {
+            self.column_for(name): as_text(value)
+            for name, value in zip(self.compared, state, strict=True)
+        }
+
+    def after_import_row(self, row: Any, row_result: RowResult, **kwargs: Any) -> None:
+        super().after_import_row(row, row_result, **kwargs)
+        instance = row_result.instance
+        if instance is None or row_result.import_type not in (
+            RowResult.IMPORT_TYPE_NEW,
+            RowResult.IMPORT_TYPE_UPDATE,
+            RowResult.IMPORT_TYPE_SKIP,
+        ):
+            return
+        before = instance._before
+        status, changes = compare(
+            self.columns(instance, before) if before is not None else None,
+            self.columns(instance, self.state(instance)),
+        )
+        key = " ".join(as_text(row.get(self.fields[name].column_name)) for name in self.key_fields)
+        self.row_changes.append(RowChange(kwargs["row_number"], key, status, changes))
 
     def after_init_instance(self, instance: Any, new: bool, row: Any, **kwargs: Any) -> None:
         instance._before = None if new else self.state(instance)
@@ -518,6 +549,15 @@ class SectionResource(CatalogueResource):
         instance.manager_names = sorted(user.username for user in instance.section_managers)
         return super().state(instance)
 
+    def columns(self, instance: Any, state: tuple[Any, ...]) -> dict[str, str]:
+        order, title, definition, managers = state
+        return {
+            "order": as_text(order),
+            "title": title,
+            "definition": definition,
+            "managers": as_text(managers),
+        }
+
     def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         errors: dict[str, Any] = {}
         try:
@@ -606,6 +646,17 @@ class IndicatorResource(CatalogueResource):
         "tags",
     )
 
+    def columns(self, instance: Any, state: tuple[Any, ...]) -> dict[str, str]:
+        shown = super().columns(instance, state)
+        # The preview names a section by its code, as the file does.
+        shown["section"] = self.section_codes.get(state[1], "")
+        del shown["section_id"]
+        return shown
+
+    @functools.cached_property
+    def section_codes(self) -> dict[int, str]:
+        return dict(Section.objects.values_list("id", "code"))
+
     class Meta(CatalogueResource.Meta):
         model = Indicator
         fields = (
@@ -688,6 +739,20 @@ class MeasurementResource(IndicatorKeyed):
     )
 
     compared = ("value", "marker", "numerator", "denominator")
+
+    def columns(self, instance: Any, state: tuple[Any, ...]) -> dict[str, str]:
+        value, marker, numerator, denominator, *rest = state
+        shown = {
+            "value": instance.indicator.format(value, marker)
+            if value is not None or marker
+            else "",
+            "numerator": as_text(numerator),
+            "denominator": as_text(denominator),
+        }
+        if rest:
+            shown["note"] = as_text(rest[0])
+        return shown
+
     # EntryWidget sets a marker of the vocabulary or "".
     checked_by_widgets = ("marker",)
 
@@ -730,7 +795,9 @@ class FigureResource(MeasurementResource):
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         FigureRevision.objects.bulk_create(
-            FigureRevision.record(figure, before[:4] if before else None, self.user, self.source)
+            FigureRevision.record(
+                figure, before[:4] if before else None, self.user, self.source, self.upload
+            )
             for figure, before in self.revisions
         )
 

@@ -9,6 +9,9 @@ from django.core.management import call_command
 
 from indicators.models import Framework
 
+# The browser fixture (Playwright driving Debian's Chromium).
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def sample(db) -> Framework:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indicators.models import Figure, FigureRevision
-from tests.browser import browser_page, screenshot, sign_in  # noqa: F401 (fixture)
+from tests.browser import screenshot, sign_in
 from tests.helpers import csv_bytes, database_state
 
 pytestmark = pytest.mark.django_db(transaction=True)

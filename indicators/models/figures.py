@@ -128,6 +128,7 @@ class FigureRevision(models.Model):
         old: tuple[Decimal | None, str, Decimal | None, Decimal | None] | None,
         user: object | None,
         source: str,
+        upload: object | None = None,
     ) -> FigureRevision:
         """An unsaved revision from ``old`` (None when the figure is new) to the figure's state."""
         old_value, old_marker, old_numerator, old_denominator = old or (None, "", None, None)
@@ -135,6 +136,7 @@ class FigureRevision(models.Model):
             figure=figure,
             changed_by=user if getattr(user, "pk", None) else None,
             source=source[:255],
+            upload=upload,
             old_value=old_value,
             old_marker=old_marker,
             old_numerator=old_numerator,

@@ -16,9 +16,9 @@ DEMO_PASSWORD = "cpp-demo-2020"
 
 # username, full name, role, section codes they are responsible for
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role, tuple[str, ...]], ...] = (
-    ("officer", "Pat Performance (performance officer)", Role.PERFORMANCE_OFFICER, ()),
-    ("approver", "Alex Approver (assistant director)", Role.APPROVER, ()),
-    ("panel", "Councillor Morgan Panel (panel member)", Role.PANEL_MEMBER, ()),
+    ("officer", "Pat Okafor", Role.PERFORMANCE_OFFICER, ()),
+    ("approver", "Alex Morgan", Role.APPROVER, ()),
+    ("panel", "Sam Hughes", Role.PANEL_MEMBER, ()),
     ("hos.lac", "Head of Looked After Children", Role.HEAD_OF_SERVICE, ("LAC",)),
     ("hos.lac-rpv", "Head of Reviews, Plans & Visits", Role.HEAD_OF_SERVICE, ("LAC-RPV",)),
     ("hos.lac-health", "Head of LAC Health", Role.HEAD_OF_SERVICE, ("LAC-HEALTH",)),
