@@ -11,9 +11,10 @@ PostgreSQL: the database ``cpp_bench`` is dropped and created, whatever name the
 creates 100 indicators (half Count, half Percentage) through the real importers and then times,
 with the queries of the default connection counted:
 
-  a. validation + preview: ``import_file("figures", ..., dry_run=True)`` of 12,000 new rows;
-  b. confirm: the same file imported (12,000 figures and 12,000 revisions written);
-  c. re-run: a file changing every value (12,000 figures updated, 12,000 more revisions);
+  a. upload: ``receive_upload`` of 12,000 new rows (validate, store the file, preview);
+  b. confirm: ``confirm_upload`` of it (12,000 figures and 12,000 revisions written);
+  c. re-run: ``confirm_upload`` of a file changing every value (12,000 figures updated,
+     12,000 more revisions);
   d. baseline: ``Figure.objects.bulk_create`` of the same 12,000 figures into an emptied table
      (objects built beforehand, so only the insert is timed);
   e. floor: ``bulk_create`` of those figures and of a revision for each: what b must write,
@@ -31,6 +32,7 @@ import csv
 import io
 import os
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
@@ -75,6 +77,8 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "cpp.settings"
     os.environ.setdefault("CONN_MAX_AGE", "0")
+    # Uploaded files are stored; keep the benchmark's out of the project's media folder.
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="cpp-bench-media-"))
     sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command
@@ -246,33 +250,51 @@ def expected_figures(objects: list[Any]) -> set[tuple[Any, ...]]:
 def steps_once(
     indicators: int, months: int, user: Any, files: tuple[bytes, bytes]
 ) -> list[Measured]:
-    """a, b, c, d and e once, each checked: reports, what was written, what was not."""
-    from indicators.imports import import_file
+    """a, b, c, d and e once, each checked: reports, what was written, what was not.
+
+    a to c go through the upload page's own services: ``receive_upload`` (validate, store the
+    file, preview), ``preview_upload`` (what the preview page runs) and ``confirm_upload``.
+    """
     from indicators.models import Figure, FigureRevision
+    from indicators.uploads import confirm_upload, preview_upload, receive_upload
 
     count = indicators * months
     new, changed = files
 
-    def run(name: str, content: bytes, dry_run: bool = False) -> Any:
-        return import_file("figures", name, content, user=user, dry_run=dry_run)
+    def confirm(upload: Any) -> Any:
+        report = preview_upload(upload)
+        return confirm_upload(upload.pk, upload.checksum, report.fingerprint, user), report
 
     empty_figures()
-    a, report = measure("a. validate + preview (dry run)", count, lambda: run("new.csv", new, True))
-    expect(report.ok and report.new == count, f"dry run: {report.summary()} {report.errors[:3]}")
-    expect(not Figure.objects.exists(), "the dry run wrote figures")
+    a, (upload, report) = measure(
+        "a. upload: validate, store, preview",
+        count,
+        lambda: receive_upload("figures", "new.csv", new, user),
+    )
+    expect(report.ok and report.new == count, f"preview: {report.summary()} {report.errors[:3]}")
+    expect(not Figure.objects.exists(), "the preview wrote figures")
+    fingerprint = preview_upload(upload).fingerprint
 
-    b, report = measure("b. confirm (new figures + revisions)", count, lambda: run("new.csv", new))
-    expect(report.ok and report.new == count, f"confirm: {report.summary()} {report.errors[:3]}")
-    revisions = FigureRevision.objects.filter(is_new=True, changed_by=user, source="new.csv")
-    expect(revisions.count() == count, "a revision per new figure, with user and source")
+    b, result = measure(
+        "b. confirm (new figures + revisions)",
+        count,
+        lambda: confirm_upload(upload.pk, upload.checksum, fingerprint, user),
+    )
+    expect(result.applied and result.report.new == count, f"confirm: {result.message}")
+    revisions = FigureRevision.objects.filter(is_new=True, changed_by=user, upload=upload)
+    expect(revisions.count() == count, "a revision per new figure, with user and upload")
     expect(stored_figures() == expected_figures(figure_objects(indicators, months)), "figures")
 
-    c, report = measure(
-        "c. re-run (every figure changed)", count, lambda: run("rerun.csv", changed)
+    rerun, report = receive_upload("figures", "rerun.csv", changed, user)
+    fingerprint = preview_upload(rerun).fingerprint
+    c, result = measure(
+        "c. confirm a re-run (every figure changed)",
+        count,
+        lambda: confirm_upload(rerun.pk, rerun.checksum, fingerprint, user),
     )
-    expect(report.ok and report.changed == count, f"re-run: {report.summary()}")
-    revisions = FigureRevision.objects.filter(is_new=False, changed_by=user, source="rerun.csv")
-    expect(revisions.count() == count, "a revision per changed figure, with user and source")
+    expect(result.applied and result.report.changed == count, f"re-run: {result.message}")
+    revisions = FigureRevision.objects.filter(is_new=False, changed_by=user, upload=rerun)
+    expect(revisions.count() == count, "a revision per changed figure, with user and upload")
     expect(stored_figures() == expected_figures(figure_objects(indicators, months, True)), "re-run")
 
     empty_figures()

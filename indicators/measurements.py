@@ -10,6 +10,22 @@ from decimal import Decimal
 from . import performance as perf
 
 RATIOS = (perf.Unit.PERCENTAGE, perf.Unit.RATE_PER_10000)
+# What the database columns hold: DecimalField(max_digits=14, decimal_places=4).
+MAX_PLACES = 4
+MAX_WHOLE_DIGITS = 10
+
+
+def check_storable(number: Decimal) -> Decimal:
+    """``number`` if a figure column can hold it exactly; ValueError naming the problem if not."""
+    _, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        raise ValueError(f"'{number}' is not a number")
+    extra_places = -exponent - MAX_PLACES
+    if extra_places > 0 and any(digits[-extra_places:]):
+        raise ValueError(f"{plain_number(number)} has more than {MAX_PLACES} decimal places")
+    if len(digits) + exponent > MAX_WHOLE_DIGITS:
+        raise ValueError(f"{plain_number(number)} is too large")
+    return number
 
 
 def check_measurement(

@@ -25,7 +25,7 @@ from import_export.results import RowResult
 
 from . import performance as perf
 from .changes import RowChange, as_text, compare
-from .measurements import plain_number
+from .measurements import check_storable, plain_number
 from .models import (
     Benchmark,
     Figure,
@@ -123,7 +123,7 @@ class NumberWidget(widgets.Widget):
             raise ValueError(f"'{marker}' is not allowed here: give a number")
         if number is None and self.required:
             raise ValueError("a number is required")
-        return number
+        return None if number is None else check_storable(number)
 
     def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
         return plain_number(value) if isinstance(value, Decimal) else _text(value)
@@ -133,7 +133,8 @@ class EntryWidget(widgets.Widget):
     """The `value` column of figures and outturns: a number or a marker (`-`, `n/a`, `TBC`)."""
 
     def clean(self, value: object, row: object = None, **kwargs: Any) -> tuple[Decimal | None, str]:
-        return perf.parse_number(_text(value))
+        number, marker = perf.parse_number(_text(value))
+        return (None if number is None else check_storable(number)), marker
 
     def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
         if not isinstance(value, tuple):
@@ -452,6 +453,21 @@ class CatalogueResource(resources.ModelResource):
             if isinstance(field.widget, LookupWidget) and field.attribute
         )
 
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        # A dry run has already classified and validated every row; inserting rows only to roll
+        # them back would prove nothing more (keys were resolved before, duplicates refused).
+        if dry_run:
+            self.create_instances.clear()
+            return
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+
     def bulk_update(
         self,
         using_transactions: bool,
@@ -466,7 +482,8 @@ class CatalogueResource(resources.ModelResource):
         most of the time of a re-run. ``INSERT ... ON CONFLICT DO UPDATE`` of rows that exist
         updates them in one linear statement (on SQLite, in Django's 999-variable batches).
         """
-        if not self.update_instances or (dry_run and not using_transactions):
+        if not self.update_instances or dry_run:
+            self.update_instances.clear()
             return
         try:
             self._meta.model.objects.bulk_create(
@@ -753,8 +770,9 @@ class MeasurementResource(IndicatorKeyed):
             shown["note"] = as_text(rest[0])
         return shown
 
-    # EntryWidget sets a marker of the vocabulary or "".
-    checked_by_widgets = ("marker",)
+    # EntryWidget sets a marker of the vocabulary or "" and, like NumberWidget, only numbers
+    # that the columns can hold (check_storable).
+    checked_by_widgets = ("marker", "value", "numerator", "denominator")
 
     class Meta(IndicatorKeyed.Meta):
         abstract = True
@@ -794,11 +812,11 @@ class FigureResource(MeasurementResource):
         super().after_import(dataset, result, **kwargs)
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
-        FigureRevision.objects.bulk_create(
-            FigureRevision.record(
-                figure, before[:4] if before else None, self.user, self.source, self.upload
-            )
-            for figure, before in self.revisions
+        FigureRevision.write_many(
+            ((figure, before[:4] if before else None) for figure, before in self.revisions),
+            self.user,
+            self.source,
+            self.upload,
         )
 
     def get_queryset(self) -> models.QuerySet:

@@ -32,10 +32,15 @@ def test_upload_preview_confirm_summary_and_revert(browser_page, sample, tmp_pat
     sign_in(page, "officer")
 
     before = database_state()
-    upload(page, tmp_path, "bad.csv", [
-        ["6.1", "2020-04", "607", "", ""],
-        ["6.8", "2020-04", "105%", "", ""],
-    ])
+    upload(
+        page,
+        tmp_path,
+        "bad.csv",
+        [
+            ["6.1", "2020-04", "607", "", ""],
+            ["6.8", "2020-04", "105%", "", ""],
+        ],
+    )
     cells = page.locator("#errors tbody tr").all_inner_texts()
     assert len(cells) == 1
     assert cells[0].split("\t") == ["3", "value", "105% is above 100%"]
@@ -43,12 +48,17 @@ def test_upload_preview_confirm_summary_and_revert(browser_page, sample, tmp_pat
     screenshot(page, "upload-1-bad-file")
     assert database_state() == before
 
-    upload(page, tmp_path, "rerun-april.csv", [
-        ["6.1", "2020-04", "607", "", ""],
-        ["6.8", "2020-04", "", "140", "146"],
-        ["6.10", "2020-04", "84.4%", "", ""],
-        ["6.1", "2020-05", "611", "", ""],
-    ])
+    upload(
+        page,
+        tmp_path,
+        "rerun-april.csv",
+        [
+            ["6.1", "2020-04", "607", "", ""],
+            ["6.8", "2020-04", "", "140", "146"],
+            ["6.10", "2020-04", "84.4%", "", ""],
+            ["6.1", "2020-05", "611", "", ""],
+        ],
+    )
     summary_box = page.locator("#preview-summary")
     assert "1 new, 2 changed, 1 unchanged" in summary_box.inner_text()
     changed = page.locator("#changed").inner_text()

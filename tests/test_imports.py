@@ -39,6 +39,9 @@ BAD_FIGURE_ROWS = [
     (["6.8", "2020-04", "95.2%", "139", "", ""], "denominator", "a denominator is needed"),
     (["6.8", "2020-04", "90.0%", "139", "146", ""], "value", "disagrees with 139 of 146"),
     (["6.8", "2020-04", "n/a", "139", "146", ""], "value", "means no figure"),
+    (["6.2", "2020-04", "106.12345", "", "", ""], "value", "more than 4 decimal places"),
+    (["6.1", "2020-04", "12345678901", "", "", ""], "value", "12345678901 is too large"),
+    (["6.8", "2020-04", "", "1", "99999999999", ""], "denominator", "is too large"),
 ]
 
 
@@ -89,9 +92,7 @@ def test_bad_year_is_an_error(sample):
 
 
 def test_missing_and_unknown_columns_name_the_expected_columns(sample):
-    errors = errors_of(
-        "figures", "cols.csv", csv_bytes([["Indicator", "valu"], ["6.1", "604"]])
-    )
+    errors = errors_of("figures", "cols.csv", csv_bytes([["Indicator", "valu"], ["6.1", "604"]]))
     assert [(e.row, e.column) for e in errors] == [(1, "month"), (1, "valu")]
     for error in errors:
         assert "expected columns for figures: indicator, month (required)" in error.message
@@ -165,9 +166,7 @@ def test_markers_and_month_spellings_are_accepted(sample):
 
 
 def test_headers_ignore_case_spaces_and_order_and_bom(sample):
-    content = csv_bytes(
-        [[" Month ", "VALUE", "Indicator"], ["2020-05", "611", "6.1"]], bom=True
-    )
+    content = csv_bytes([[" Month ", "VALUE", "Indicator"], ["2020-05", "611", "6.1"]], bom=True)
     report = import_file("figures", "bom.csv", content)
     assert report.ok and report.new == 1
 

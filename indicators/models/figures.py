@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from .. import performance as perf
 from ..measurements import check_measurement
@@ -90,6 +92,26 @@ class Figure(Measurement):
         return f"{self.indicator.reference} {perf.month_label(self.month)}: {self.display}"
 
 
+State = tuple[Decimal | None, str, Decimal | None, Decimal | None]
+
+REVISION_COLUMNS = (
+    "figure_id",
+    "changed_at",
+    "changed_by_id",
+    "source",
+    "upload_id",
+    "old_value",
+    "old_marker",
+    "old_numerator",
+    "old_denominator",
+    "new_value",
+    "new_marker",
+    "new_numerator",
+    "new_denominator",
+    "is_new",
+)
+
+
 class FigureRevision(models.Model):
     """One change to a monthly figure: who, when, from what, to what, and from which file.
 
@@ -120,6 +142,47 @@ class FigureRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure}: {self.old_display} → {self.new_display}"
+
+    @classmethod
+    def write_many(
+        cls,
+        changes: Iterable[tuple[Figure, State | None]],
+        user: object | None,
+        source: str,
+        upload: object | None = None,
+    ) -> int:
+        """Write a revision for each (figure, its state before or None if new), in one statement.
+
+        An upload of 12,000 figures writes 12,000 revisions. ``bulk_create`` would build a model
+        and prepare 16 values through their fields for each (most of a confirm's time); these
+        values are already in their database types, so they go to ``executemany`` as they are.
+        """
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        user_id = getattr(user, "pk", None)
+        upload_id = getattr(upload, "pk", None)
+        rows = [
+            (
+                figure.pk,
+                now,
+                user_id,
+                source[:255],
+                upload_id,
+                *(old or (None, "", None, None)),
+                *figure.state(),
+                old is None,
+            )
+            for figure, old in changes
+        ]
+        if rows:
+            columns = ", ".join(connection.ops.quote_name(name) for name in REVISION_COLUMNS)
+            placeholders = ", ".join(["%s"] * len(REVISION_COLUMNS))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {connection.ops.quote_name(cls._meta.db_table)} "
+                    f"({columns}) VALUES ({placeholders})",
+                    rows,
+                )
+        return len(rows)
 
     @classmethod
     def record(

@@ -1,0 +1,165 @@
+"""Uploads: what is stored, what a confirm refuses, what a revert restores."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+from django.urls import reverse
+
+from indicators.imports import import_file
+from indicators.models import Figure, FigureRevision, Upload
+from indicators.uploads import (
+    UploadRefused,
+    confirm_upload,
+    preview_upload,
+    receive_upload,
+    revert_upload,
+)
+from tests.helpers import csv_bytes, database_state
+
+RERUN = csv_bytes(
+    [
+        ["indicator", "month", "value"],
+        ["6.1", "2020-04", "607"],
+        ["6.1", "2020-03", "595"],
+        ["6.1", "2020-05", "611"],
+    ]
+)
+
+
+@pytest.fixture
+def officer(sample):
+    return get_user_model().objects.get(username="officer")
+
+
+def figure(reference: str, month: str) -> Figure:
+    return Figure.objects.get(indicator__reference=reference, month=f"{month}-01")
+
+
+def test_an_upload_keeps_the_original_file_and_its_checksum(officer):
+    before = database_state()
+    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert (report.new, report.changed, report.unchanged) == (1, 1, 1)
+    assert upload.status == Upload.Status.PREVIEWED and upload.uploaded_by == officer
+    assert (upload.new_rows, upload.changed_rows, upload.unchanged_rows) == (1, 1, 1)
+    assert upload.checksum == hashlib.sha256(RERUN).hexdigest()
+    with upload.file.open("rb") as stored:
+        assert stored.read() == RERUN
+    assert database_state() == before
+
+
+def test_a_confirm_writes_exactly_the_preview_and_links_revisions(officer):
+    upload, _ = receive_upload("figures", "rerun.csv", RERUN, officer)
+    preview = preview_upload(upload)
+    result = confirm_upload(upload.pk, upload.checksum, preview.fingerprint, officer)
+    assert result.applied, result.message
+    upload.refresh_from_db()
+    assert upload.status == Upload.Status.APPLIED and upload.applied_at
+    assert figure("6.1", "2020-04").value == 607
+    assert set(upload.revisions.values_list("figure__month", flat=True)) == {
+        figure("6.1", "2020-04").month,
+        figure("6.1", "2020-05").month,
+    }
+    # A second confirm of the same upload is refused.
+    again = confirm_upload(upload.pk, upload.checksum, preview.fingerprint, officer)
+    assert not again.applied and "only a previewed upload" in again.message
+
+
+def test_a_confirm_with_another_checksum_writes_nothing(officer):
+    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
+    before = database_state()
+    result = confirm_upload(upload.pk, "0" * 64, report.fingerprint, officer)
+    assert not result.applied and "does not match the one previewed" in result.message
+    assert database_state() == before
+
+
+def test_a_confirm_after_the_data_changed_writes_nothing(officer):
+    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
+    # Someone else re-runs April meanwhile: the preview no longer says what a confirm would do.
+    other = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "606"]])
+    assert import_file("figures", "other.csv", other, user=officer).ok
+    before = database_state()
+    result = confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer)
+    assert not result.applied and "changed since you previewed" in result.message
+    assert database_state() == before
+    assert Upload.objects.get(pk=upload.pk).status == Upload.Status.PREVIEWED
+
+
+def test_a_file_with_errors_is_refused_and_cannot_be_confirmed(officer):
+    bad = csv_bytes([["indicator", "month", "value"], ["6.8", "2020-04", "105%"]])
+    upload, report = receive_upload("figures", "bad.csv", bad, officer)
+    assert upload.status == Upload.Status.REFUSED and upload.error_count == 1
+    result = confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer)
+    assert not result.applied
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("figures.pdf", b"%PDF-1.4", "not a CSV or XLSX file"),
+        ("figures.csv", b"x" * 2048, "the limit is"),
+    ],
+)
+def test_wrong_type_or_size_is_refused_before_anything_is_stored(officer, name, content, message):
+    with override_settings(UPLOAD_MAX_BYTES=1024), pytest.raises(UploadRefused, match=message):
+        receive_upload("figures", name, content, officer)
+    assert not Upload.objects.exists()
+
+
+def test_the_upload_page_says_why_a_file_is_refused(client, officer):
+    client.force_login(officer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("indicators:uploads"),
+        {"kind": "figures", "file": SimpleUploadedFile("empty.csv", b"indicator,month\n")},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "has a header row but no rows of data" in text
+    assert "Confirm and apply" not in text
+    response = client.post(
+        reverse("indicators:uploads"),
+        {"kind": "figures", "file": SimpleUploadedFile("notes.txt", b"hello")},
+    )
+    assert "not a CSV or XLSX file" in response.content.decode()
+
+
+def test_revert_restores_every_figure_the_upload_changed_and_nothing_else(officer):
+    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer).applied
+    untouched = figure("6.8", "2020-04").state()
+    result = revert_upload(upload.pk, officer)
+    assert result.reverted, result.message
+    assert figure("6.1", "2020-04").value == Decimal("604")
+    assert figure("6.1", "2020-03").value == Decimal("595")
+    may = figure("6.1", "2020-05")
+    assert (may.value, may.marker) == (None, "-")  # the new figure's history is kept
+    assert figure("6.8", "2020-04").state() == untouched
+    reverts = FigureRevision.objects.filter(source=f"revert of upload #{upload.pk}")
+    assert reverts.count() == 2 and all(r.changed_by == officer for r in reverts)
+    assert Upload.objects.get(pk=upload.pk).status == Upload.Status.REVERTED
+
+
+def test_revert_refuses_when_a_figure_changed_again_since(officer):
+    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer).applied
+    later = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "608"]])
+    assert import_file("figures", "later.csv", later, user=officer).ok
+    before = database_state()
+    result = revert_upload(upload.pk, officer)
+    assert not result.reverted and "6.1 Apr-20" in result.message
+    assert database_state() == before
+
+
+def test_only_figures_uploads_revert(officer):
+    targets = csv_bytes([["indicator", "year", "green"], ["6.1", "2021/22", "n/a"]])
+    upload, report = receive_upload("targets", "targets.csv", targets, officer)
+    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer).applied
+    result = revert_upload(upload.pk, officer)
+    assert not result.reverted and "Only figures uploads" in result.message
