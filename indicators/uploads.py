@@ -172,11 +172,13 @@ def revert_upload(upload_id: int, user: Any) -> RevertResult:
                 )
             restored.append(figure)
         Figure.objects.bulk_update(restored, ["value", "marker", "numerator", "denominator"])
-        FigureRevision.objects.bulk_create(
-            FigureRevision.record(
-                figure, revision_new_state(revision), user, f"revert of upload #{upload.pk}"
-            )
-            for figure, revision in zip(restored, revisions, strict=True)
+        FigureRevision.write_many(
+            (
+                (figure, revision_new_state(revision))
+                for figure, revision in zip(restored, revisions, strict=True)
+            ),
+            user,
+            f"revert of upload #{upload.pk}",
         )
         upload.status = Upload.Status.REVERTED
         upload.reverted_at = timezone.now()
