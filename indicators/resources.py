@@ -24,7 +24,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 
 from . import performance as perf
-from .changes import RowChange, as_text, compare
+from .changes import RowChange, as_text, status_of
 from .measurements import check_storable, plain_number
 from .models import (
     Benchmark,
@@ -364,13 +364,18 @@ class CatalogueResource(resources.ModelResource):
             RowResult.IMPORT_TYPE_SKIP,
         ):
             return
-        before = instance._before
-        status, changes = compare(
-            self.columns(instance, before) if before is not None else None,
-            self.columns(instance, self.state(instance)),
-        )
+        before, after = instance._before, self.state(instance)
         key = " ".join(as_text(row.get(self.fields[name].column_name)) for name in self.key_fields)
-        self.row_changes.append(RowChange(kwargs["row_number"], key, status, changes))
+        self.row_changes.append(
+            RowChange(
+                kwargs["row_number"],
+                key,
+                status_of(before, after),
+                before,
+                after,
+                functools.partial(self.columns, instance),
+            )
+        )
 
     def after_init_instance(self, instance: Any, new: bool, row: Any, **kwargs: Any) -> None:
         instance._before = None if new else self.state(instance)
