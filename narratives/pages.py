@@ -1,0 +1,177 @@
+"""What the narrative pages show, assembled from the database as plain data (no decisions).
+
+Rules about who may do what stay in ``rules``; views call these to fill their templates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from cpp.access import roles_of
+from cpp.roles import Role
+from indicators import performance as perf
+from indicators.models import ReportingMonth, Section
+from indicators.restatements import restatements
+from indicators.summary import SummaryRow, build_summary
+from indicators.tables import build_section_table
+
+from .diffs import diff_html
+from .models import Action, Narrative, NarrativeVersion, Transition
+from .talking_points import talking_points
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    section: Section
+    narrative: Narrative | None
+    authors: list[Any]
+    due: datetime.date | None
+    overdue: bool
+    last: Transition | None
+    linked: bool  # whether this person gets a link to the narrative from the dashboard
+
+
+def dashboard_rows(reporting_month: ReportingMonth, user: Any) -> list[DashboardRow]:
+    """Every section of the month's framework in report order, with its narrative (if any).
+
+    Officers and approvers get a link on every row; a head of service only on their sections.
+    """
+    narratives = {
+        n.section_id: n
+        for n in Narrative.objects.filter(reporting_month=reporting_month)
+        .select_related("section", "reporting_month")
+        .prefetch_related("authors")
+    }
+    last: dict[int, Transition] = {}
+    for transition in (
+        Transition.objects.filter(narrative__reporting_month=reporting_month)
+        .select_related("by")
+        .order_by("at", "id")
+    ):
+        last[transition.narrative_id] = transition
+    roles = roles_of(user)
+    sees_all = bool(roles & {Role.PERFORMANCE_OFFICER, Role.APPROVER})
+    mine = set(user.managed_sections.values_list("id", flat=True))
+    today = timezone.localdate()
+    rows = []
+    for section in reporting_month.framework.ordered_sections():
+        narrative = narratives.get(section.id)
+        due = narrative.due_date if narrative else None
+        rows.append(
+            DashboardRow(
+                section=section,
+                narrative=narrative,
+                authors=list(narrative.authors.all()) if narrative else [],
+                due=due,
+                overdue=bool(due and due < today),
+                last=last.get(narrative.pk) if narrative else None,
+                linked=narrative is not None
+                and (sees_all or section.id in mine or user in narrative.authors.all()),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Diff:
+    base: NarrativeVersion
+    label: str
+    changes: str
+    data_notes: str
+    unchanged: bool
+
+
+def diff_base(narrative: Narrative) -> tuple[NarrativeVersion, str] | None:
+    """The version an approver compares the current text with, and what it was.
+
+    The version last reviewed; else the one submitted before; else the text carried forward.
+    """
+    if narrative.reviewed_version is not None:
+        return narrative.reviewed_version, "the version last reviewed"
+    submitted = (
+        Transition.objects.filter(
+            narrative=narrative, action=Action.SUBMIT, version__number__lt=narrative.version
+        )
+        .select_related("version__saved_by")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if submitted is not None and submitted.version is not None:
+        return submitted.version, "the version submitted before"
+    carried = narrative.versions.filter(carried_forward=True, number__lt=narrative.version).first()
+    if carried is not None:
+        return carried, "the text carried forward from last month"
+    return None
+
+
+def build_diff(narrative: Narrative) -> Diff | None:
+    found = diff_base(narrative)
+    if found is None:
+        return None
+    base, label = found
+    return Diff(
+        base=base,
+        label=label,
+        changes=diff_html(base.changes, narrative.changes),
+        data_notes=diff_html(base.data_notes, narrative.data_notes),
+        unchanged=(base.changes, base.data_notes) == (narrative.changes, narrative.data_notes),
+    )
+
+
+def figures_context(narrative: Narrative) -> dict[str, Any]:
+    """The section's monthly table, restatements, charts and talking points, for writing with
+    the figures in view."""
+    month = narrative.reporting_month.month
+    table = build_section_table(narrative.section, month)
+    restated = restatements([c.indicator_id for c in table.columns], table.months)
+    charts = [
+        {
+            "id": f"chart-{column.indicator_id}",
+            "title": f"{column.reference} {column.title}",
+            "labels": [perf.month_label(m) for m in table.months],
+            "values": [float(c.value) if c.value is not None else None for c in column.months],
+            "target": float(column.green) if column.green is not None else None,
+            "percent": column.unit == perf.Unit.PERCENTAGE,
+        }
+        for column in table.columns
+    ]
+    rows = (
+        list(zip(table.months, zip(*(c.months for c in table.columns), strict=True), strict=True))
+        if table.columns
+        else []
+    )
+    return {
+        "table": table,
+        "rows": rows,
+        "restated": restated,
+        "charts": charts,
+        "measures": list(perf.Measure),
+        "points": section_talking_points(narrative),
+    }
+
+
+def _section_rows(framework: Any, month: datetime.date, code: str) -> list[SummaryRow]:
+    summary = build_summary(framework, month)
+    return [row for s in summary.sections if s.code == code for row in s.rows]
+
+
+def section_talking_points(narrative: Narrative) -> list[str]:
+    month = narrative.reporting_month.month
+    previous = perf.previous_months(month, 2)[0]
+    framework = narrative.reporting_month.framework
+    code = narrative.section.code
+    return talking_points(
+        _section_rows(framework, month, code), _section_rows(framework, previous, code)
+    )
+
+
+def latest_month() -> ReportingMonth | None:
+    return (
+        ReportingMonth.objects.select_related("framework")
+        .order_by("-month", "framework__name")
+        .first()
+    )

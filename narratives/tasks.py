@@ -1,0 +1,49 @@
+"""Celery tasks of the narrative workflow: thin, they take primary keys and reload.
+
+Queued only after commit (see ``receivers``), so a rolled-back transition sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from indicators.models import ReportingMonth
+
+from . import notifications
+from .models import Transition
+
+
+@shared_task
+def send_month_opened_email(reporting_month_id: int) -> int:
+    """Tell each author their narratives of a newly opened month; returns e-mails sent."""
+    reporting_month = (
+        ReportingMonth.objects.select_related("framework").filter(pk=reporting_month_id).first()
+    )
+    if reporting_month is None:  # deleted since: nothing to tell
+        return 0
+    return notifications.send(notifications.month_opened_messages(reporting_month))
+
+
+@shared_task
+def send_transition_email(transition_id: int) -> int:
+    """Tell the people a transition concerns; returns e-mails sent."""
+    transition = (
+        Transition.objects.select_related(
+            "by", "narrative__section", "narrative__reporting_month__framework"
+        )
+        .filter(pk=transition_id)
+        .first()
+    )
+    if transition is None:
+        return 0
+    return notifications.send(notifications.transition_messages(transition))
+
+
+@shared_task
+def send_reminders(today: str | None = None) -> int:
+    """The daily reminders (celery beat); ``today`` as YYYY-MM-DD, default the local date."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    return notifications.send(notifications.reminder_messages(day))
