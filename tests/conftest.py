@@ -16,8 +16,15 @@ pytest_plugins = ["tests.browser", "tests.worker"]
 @pytest.fixture
 def sample(db) -> Framework:
     """The April 2020 Corporate Parenting sample and the demo accounts."""
-    call_command("load_sample_data", stdout=io.StringIO())
+    call_command("load_sample_data", "--no-month", stdout=io.StringIO())
     return Framework.objects.get(name="Corporate Parenting")
+
+
+@pytest.fixture
+def sample_month(db):
+    """The whole sample as ``make run`` loads it: April 2020 open, narratives in draft."""
+    call_command("load_sample_data", stdout=io.StringIO())
+    return Framework.objects.get(name="Corporate Parenting").months.get()
 
 
 @pytest.fixture(autouse=True)

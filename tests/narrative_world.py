@@ -6,27 +6,20 @@ of service of each section), and April 2020 opened through ``open_month`` like a
 
 from __future__ import annotations
 
-import csv
 import datetime
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
 from cpp.roles import Role, ensure_roles
+from indicators.management.commands.load_sample_data import sample_narratives  # noqa: F401
 from indicators.models import Framework, FrameworkSection, ReportingMonth, Section
 from indicators.services import open_month
 from narratives import services
 from narratives.models import Narrative, Status
 
 APRIL = datetime.date(2020, 4, 1)
-SAMPLE_CSV = (
-    Path(__file__).resolve().parent.parent
-    / "narratives"
-    / "sample_data"
-    / "corporate_parenting_2020-04.csv"
-)
 
 
 def timetable(month: datetime.date) -> dict[str, datetime.date]:
@@ -113,10 +106,3 @@ def bring_to(narrative: Narrative, status: Status, world: World, text: str = "")
     else:
         services.approve(narrative, approver)
     return narrative
-
-
-def sample_narratives() -> dict[str, tuple[str, str]]:
-    """The April 2020 sample narratives: section code -> (changes, data notes)."""
-    with SAMPLE_CSV.open(encoding="utf-8-sig", newline="") as handle:
-        rows = csv.DictReader(handle)
-        return {row["section"]: (row["changes"], row["data_notes"]) for row in rows}

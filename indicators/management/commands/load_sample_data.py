@@ -1,6 +1,8 @@
 import csv
+import datetime
 import io
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,9 +11,25 @@ from django.db import transaction
 
 from cpp.roles import Role, ensure_roles
 from indicators.imports import import_file
+from indicators.models import Framework, ReportingMonth
 from indicators.resources import LOAD_ORDER
+from indicators.services import open_month
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data" / "corporate_parenting"
+NARRATIVES_CSV = (
+    Path(__file__).resolve().parents[3]
+    / "narratives"
+    / "sample_data"
+    / "corporate_parenting_2020-04.csv"
+)
+SAMPLE_MONTH = datetime.date(2020, 4, 1)
+# The report is dated 26/05/20 (Issue 1, Draft 2); the panel met in June.
+SAMPLE_TIMETABLE = {
+    "figures_due": datetime.date(2020, 5, 8),
+    "narratives_due": datetime.date(2020, 5, 15),
+    "signoff_due": datetime.date(2020, 5, 22),
+    "panel_date": datetime.date(2020, 6, 1),
+}
 DEMO_PASSWORD = "cpp-demo-2020"
 
 # username, full name, role, section codes they are responsible for
@@ -40,6 +58,14 @@ def without_column(content: bytes, column: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def sample_narratives() -> dict[str, tuple[str, str]]:
+    """The April 2020 narratives: section code -> (changes, data notes)."""
+    with NARRATIVES_CSV.open(encoding="utf-8-sig", newline="") as handle:
+        return {
+            row["section"]: (row["changes"], row["data_notes"]) for row in csv.DictReader(handle)
+        }
+
+
 class Command(BaseCommand):
     help = (
         "Load the April 2020 Corporate Parenting sample (through the importers) and one demo "
@@ -50,8 +76,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-accounts", action="store_true", help="load the data only, no demo accounts"
         )
+        parser.add_argument(
+            "--no-month",
+            action="store_true",
+            help="do not open April 2020 with the sample narratives as drafts",
+        )
 
-    def handle(self, *args: object, no_accounts: bool, **options: object) -> None:
+    def handle(self, *args: object, no_accounts: bool, no_month: bool, **options: object) -> None:
         if not no_accounts and not settings.DEMO_ACCOUNTS_ALLOWED:
             raise CommandError(
                 "demo accounts are for local use only (DEBUG is off); use --no-accounts, or set "
@@ -71,11 +102,32 @@ class Command(BaseCommand):
                         self.stderr.write(f"{path.name}: {error}")
                     raise CommandError(report.summary())
                 self.stdout.write(report.summary())
+            if officer is not None and not no_month:
+                self.open_sample_month(officer)
         if not no_accounts:
             self.stdout.write(f"\nDemo accounts (local use only), password '{DEMO_PASSWORD}':")
             for username, _, role, sections in DEMO_ACCOUNTS:
                 extra = f" - {', '.join(sections)}" if sections else ""
                 self.stdout.write(f"  {username:<20} {role.value}{extra}")
+
+    def open_sample_month(self, officer: Any) -> None:
+        """April 2020 opened as an officer would, with each section's published narrative saved
+        as a draft by its head of service, through the workflow's own verbs."""
+        from narratives import services as narratives
+        from narratives.models import Narrative
+
+        framework = Framework.objects.get(name="Corporate Parenting")
+        month = ReportingMonth.objects.filter(framework=framework, month=SAMPLE_MONTH).first()
+        if month is None:
+            month = open_month(framework, SAMPLE_MONTH, SAMPLE_TIMETABLE, officer)
+            self.stdout.write("April 2020 opened, with its timetable.")
+        texts = sample_narratives()
+        for narrative in Narrative.objects.filter(reporting_month=month, version=0):
+            changes, data_notes = texts.get(narrative.section.code, ("", ""))
+            author = narrative.section.managers.first()
+            if changes and author is not None:
+                narratives.save_text(narrative, author, changes, data_notes, narrative.version)
+        self.stdout.write("Sample narratives saved as drafts by their heads of service.")
 
     def create_accounts(self):  # type: ignore[no-untyped-def]
         groups = ensure_roles()
