@@ -17,18 +17,23 @@ with the queries of the default connection counted:
      12,000 more revisions);
   d. baseline: ``Figure.objects.bulk_create`` of the same 12,000 figures into an emptied table
      (objects built beforehand, so only the insert is timed);
-  e. floor: ``bulk_create`` of those figures and of a revision for each: what b must write,
-     with no parsing or validation, so the fastest b could be.
+  e. floor: the same figures and a revision for each, written the way b writes them
+     (``Figure.insert_new``: COPY on PostgreSQL, one INSERT from JSON on SQLite; then
+     ``FigureRevision.write_many``), with no parsing or validation: the fastest b could be.
+     (Before b wrote that way, e was ``bulk_create`` of the figures and of the revisions.)
 
 Each step runs ``--repeat`` times (default 3) and the fastest run is shown; then everything again
 at a tenth of the rows (1,200) to show whether the number of queries follows the rows.
 Options: ``--indicators N`` (default 100), ``--months N`` (default 120), ``--repeat N``.
+``--alternate N`` then runs b and d one after the other N times and prints their medians: on a
+noisy machine (±20%) a steadier comparison than the fastest of each.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import os
 import sys
@@ -255,6 +260,8 @@ def steps_once(
     a to c go through the upload page's own services: ``receive_upload`` (validate, store the
     file, preview), ``preview_upload`` (what the preview page runs) and ``confirm_upload``.
     """
+    from django.db import transaction
+
     from indicators.models import Figure, FigureRevision
     from indicators.uploads import confirm_upload, preview_upload, receive_upload
 
@@ -308,12 +315,13 @@ def steps_once(
     objects = figure_objects(indicators, months)
 
     def write_both() -> None:
-        Figure.objects.bulk_create(objects)
-        FigureRevision.objects.bulk_create(
-            FigureRevision.record(figure, None, user, "floor.csv") for figure in objects
-        )
+        with transaction.atomic():  # as b writes: in one transaction
+            Figure.insert_new(objects)
+            FigureRevision.write_many(((figure, None) for figure in objects), user, "floor.csv")
 
-    e, _ = measure("e. floor: bulk_create figures + revisions", count, write_both)
+    e, _ = measure("e. floor: b's writes (figures + revisions)", count, write_both)
+    expect(stored_figures() == expected_figures(objects), "the floor wrote every figure")
+    expect(FigureRevision.objects.filter(source="floor.csv").count() == count, "and revisions")
     return [a, b, c, d, e]
 
 
@@ -336,6 +344,36 @@ def best_of(repeat: int, indicators: int, months: int, user: Any) -> list[Measur
     return best
 
 
+def alternate(times: int, indicators: int, months: int, user: Any) -> None:
+    """b and d in turn, ``times`` times each, then their medians and the ratio of those."""
+    from statistics import median
+
+    from indicators.models import Figure
+    from indicators.uploads import confirm_upload, preview_upload, receive_upload
+
+    count = indicators * months
+    content = csv_bytes([FIGURE_HEADER, *figure_rows(indicators, months, rerun=False)])
+    confirms: list[float] = []
+    inserts: list[float] = []
+    for _ in range(times):
+        empty_figures()
+        upload, _report = receive_upload("figures", "new.csv", content, user)
+        fingerprint = preview_upload(upload).fingerprint
+        confirm = functools.partial(confirm_upload, upload.pk, upload.checksum, fingerprint, user)
+        b, result = measure("b", count, confirm)
+        expect(result.applied and result.report.new == count, f"confirm: {result.message}")
+        confirms.append(b.seconds)
+        empty_figures()
+        objects = figure_objects(indicators, months)
+        d, _ = measure("d", count, functools.partial(Figure.objects.bulk_create, objects))
+        inserts.append(d.seconds)
+    b_median, d_median = median(confirms), median(inserts)
+    print(
+        f"\n{count:,} rows, b and d alternately {times} times: medians b {b_median:.2f} s, "
+        f"d {d_median:.2f} s; b runs at {d_median / b_median:.0%} of the rate of d"
+    )
+
+
 def print_table(title: str, rows: list[Measured]) -> None:
     print(f"\n{title}")
     print(f"{'step':<42} {'rows':>7} {'seconds':>8} {'rows/s':>9} {'queries':>8}")
@@ -350,6 +388,9 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=100)
     parser.add_argument("--months", type=int, default=120)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each step; the best counts")
+    parser.add_argument(
+        "--alternate", type=int, default=0, help="then b and d in turn N times: their medians"
+    )
     options = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or "sqlite:////tmp/bench.sqlite3"
     setup_django(fresh_database(url))
@@ -389,6 +430,9 @@ def main() -> None:
     print(f"{'step':<42} {small[0].rows:>7,} {full[0].rows:>7,}")
     for little, big in zip(small, full, strict=True):
         print(f"{big.label:<42} {little.queries:>7} {big.queries:>7}")
+    if options.alternate:
+        for size in (options.indicators, small_indicators):
+            alternate(options.alternate, size, options.months, user)
     print(f"\ntotal {time.perf_counter() - total:.1f} s")
 
 

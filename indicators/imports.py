@@ -8,8 +8,11 @@ transaction is rolled back and the database is as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+import contextlib
+import gc
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import tablib
@@ -82,6 +85,47 @@ def import_file(
     """Validate and import one file of ``kind``; see the module docstring."""
     if kind not in KINDS:
         raise UnknownKind(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
+    with collector_paused():
+        return _import_file(kind, file_name, content, user, dry_run, upload)
+
+
+_pauses = 0
+_pauses_lock = threading.Lock()
+_reenable = False
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a file is imported, then as it was before.
+
+    An import keeps objects for every row until it ends (instance, result, preview row: 9 a
+    row, 108,000 for 12,000 figures), none of them garbage in a cycle, and each allocation
+    counts towards the next collection: the collector went through them, and through every
+    other object of the process, again and again. Measured with 12,000 new figures, medians:
+    in a process of 85,000-95,000 objects 1.04 -> 0.90 s (SQLite) and 1.47 -> 1.02 s
+    (PostgreSQL); in the benchmark's (520,000 objects) a confirm lost 0.45-0.6 s of 1.7-2.0 s.
+    Memory freed by reference counting is freed as before; any cycles are collected once the
+    collector is back on. Imports in other threads share one pause; the collector comes back
+    when the last ends, if it was on when the first began.
+    """
+    global _pauses, _reenable
+    with _pauses_lock:
+        if _pauses == 0:
+            _reenable = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _reenable:
+                gc.enable()
+
+
+def _import_file(
+    kind: str, file_name: str, content: bytes, user: Any, dry_run: bool, upload: Any
+) -> ImportReport:
     report = ImportReport(kind=kind, file_name=file_name, dry_run=dry_run)
     try:
         table = read_table(file_name, content)
@@ -97,6 +141,7 @@ def import_file(
     keep = [index for index in range(len(table)) if index not in duplicates]
     dataset = tablib.Dataset(*(table.rows[index] for index in keep), headers=table.headers)
     numbers = [table.row_numbers[index] for index in keep]
+    resource.file_rows = numbers
     with transaction.atomic():
         result = resource.import_data(
             dataset,
@@ -106,7 +151,7 @@ def import_file(
         )
         report.errors.extend(result_errors(resource, result, numbers))
         report.errors.sort(key=lambda error: (error.row, error.column))
-        report.rows = [replace(row, row=numbers[row.row - 1]) for row in resource.row_changes]
+        report.rows = resource.row_changes  # numbered as in the file (file_rows)
         report.new = sum(row.status == NEW for row in report.rows)
         report.changed = sum(row.status == CHANGED for row in report.rows)
         report.unchanged = sum(row.status == UNCHANGED for row in report.rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import DatabaseDefault
 from django.db.models.fields import NOT_PROVIDED
 from django.utils.encoding import force_str
 from import_export import fields, resources, widgets
@@ -197,6 +199,8 @@ class UsernamesWidget(widgets.Widget):
 
 # -- the resources ------------------------------------------------------------------------------
 
+_MISSING = object()
+
 
 class NaturalKeyLoader(ModelInstanceLoader):
     """Finds existing rows by the resource's natural key, all in one query per import.
@@ -207,7 +211,7 @@ class NaturalKeyLoader(ModelInstanceLoader):
     def __init__(self, resource: CatalogueResource, dataset: Any = None) -> None:
         super().__init__(resource, dataset)
         self.existing: dict[tuple[Any, ...], models.Model] = {}
-        keys = [resource.row_key(row) for row in dataset.dict] if dataset is not None else []
+        keys = resource.dataset_keys(dataset) if dataset is not None else []
         wanted = {key for key in keys if key is not None}
         if wanted:
             queryset = resource.existing_for(wanted)
@@ -281,10 +285,18 @@ class CatalogueResource(resources.ModelResource):
         self.source = source
         self.upload = upload
         self.row_changes: list[RowChange] = []
+        #: the file's row number of each dataset row, if import_file gives them
+        self.file_rows: list[int] | None = None
         self._keys: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._key_parts: dict[tuple[str, type, Any], Any] = {}
         self._import_fields: list[fields.Field] | None = None
 
     # natural keys
+
+    @functools.cached_property
+    def key_columns(self) -> tuple[str, ...]:
+        """The file columns of the natural key, in order."""
+        return tuple(self.fields[name].column_name for name in self.key_fields)
 
     def row_key(self, row: dict[str, Any]) -> tuple[Any, ...] | None:
         """The natural key of a row, or None when its key cells do not parse.
@@ -292,22 +304,81 @@ class CatalogueResource(resources.ModelResource):
         Asked three times a row (duplicates, the loader's one query, the row's instance), so each
         row's key cells are parsed once; a key that does not parse is worked out again.
         """
-        cells = tuple(row.get(self.fields[name].column_name) for name in self.key_fields)
+        return self.cells_key(tuple(map(row.get, self.key_columns)), row)
+
+    def cells_key(
+        self, cells: tuple[Any, ...], row: dict[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
+        """The natural key of a row's key cells (``key_columns``); ``row``, all its cells."""
         try:
             key = self._keys.get(cells)
         except TypeError:  # a cell that cannot be a dict key: no memo
-            return self.parse_key(row)
+            return self.parse_key(row if row is not None else self._key_row(cells))
         if key is None:
-            key = self.parse_key(row)
+            key = self.parse_key(row if row is not None else self._key_row(cells))
             if key is not None:
                 self._keys[cells] = key
         return key
 
+    def _key_row(self, cells: tuple[Any, ...]) -> dict[str, Any]:
+        return dict(zip(self.key_columns, cells, strict=True))
+
+    def key_cells(self, headers: list[str]) -> Callable[[Any], tuple[Any, ...]] | None:
+        """A function from a row's cells, in the order of ``headers``, to its key cells.
+
+        None when a key column is missing (the file is refused for it anyway).
+        """
+        if not all(column in headers for column in self.key_columns):
+            return None
+        positions = [headers.index(column) for column in self.key_columns]
+        if len(positions) == 1:
+            position = positions[0]
+            return lambda cells: (cells[position],)
+        return operator.itemgetter(*positions)
+
+    def dataset_keys(self, dataset: Any) -> list[tuple[Any, ...] | None]:
+        """The natural key of every row of a dataset (None where it does not parse).
+
+        From each row's key cells (memoised by find_duplicates) rather than from a dict of every
+        row (``dataset.dict``): 8 rather than 27 ms for 12,000 rows.
+        """
+        headers = list(dataset.headers or [])
+        key_cells = self.key_cells(headers)
+        if key_cells is None:
+            return [self.row_key(row) for row in dataset.dict]
+        cells_key = self.cells_key
+        return [cells_key(key_cells(cells)) for cells in dataset]
+
+    def get_instance(self, instance_loader: Any, row: dict[str, Any]) -> models.Model | None:
+        # import-export first checks that the row has every key column; a row without one has no
+        # natural key, so the loader finds nothing for it anyway.
+        return instance_loader.get_instance(row)
+
     def parse_key(self, row: dict[str, Any]) -> tuple[Any, ...] | None:
         try:
-            return tuple(self._key_part(self.fields[name].clean(row)) for name in self.key_fields)
+            return tuple(self._parsed_key_part(name, row) for name in self.key_fields)
         except (ValueError, KeyError):
             return None
+
+    def _parsed_key_part(self, name: str, row: dict[str, Any]) -> Any:
+        """One part of a row's key, parsed once per distinct cell of the file.
+
+        Every row of a file has a key of its own, but the cells of each key column repeat (a few
+        months, a few dozen indicators): 12,000 figures parse 220 cells rather than 24,000, and
+        finding the duplicates takes 32 rather than 51 ms. The key widgets read only their cell; a
+        cell that does not parse is not remembered (its error is raised each time).
+        """
+        field = self.fields[name]
+        cell = row[field.column_name] if field.column_name in row else _MISSING
+        memo = (name, type(cell), cell)  # the type too: 1, 1.0 and True are equal keys
+        try:
+            part = self._key_parts.get(memo, _MISSING)
+        except TypeError:  # a cell that cannot be a dict key
+            return self._key_part(field.clean(row))
+        if part is _MISSING:
+            part = self._key_part(field.clean(row))  # KeyError for a missing column, as before
+            self._key_parts[memo] = part
+        return part
 
     @staticmethod
     def _key_part(value: Any) -> Any:
@@ -341,12 +412,22 @@ class CatalogueResource(resources.ModelResource):
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)
-        self._keys.clear()  # another import with this resource works out its own keys
+        # another import with this resource works out its own keys
+        self._keys.clear()
+        self._key_parts.clear()
 
     # validation and classification
 
     def state(self, instance: models.Model) -> tuple[Any, ...]:
-        return tuple(getattr(instance, name) for name in self.compared)
+        return self._compared_values(instance)
+
+    @functools.cached_property
+    def _compared_values(self) -> Callable[[Any], tuple[Any, ...]]:
+        # one attrgetter rather than a generator of getattr calls: asked once or twice a row
+        if len(self.compared) < 2:
+            getters = [operator.attrgetter(name) for name in self.compared]
+            return lambda instance: tuple(getter(instance) for getter in getters)
+        return operator.attrgetter(*self.compared)
 
     def columns(self, instance: Any, state: tuple[Any, ...]) -> dict[str, str]:
         """A compared state as the file's columns would show it, for the preview."""
@@ -365,10 +446,13 @@ class CatalogueResource(resources.ModelResource):
         ):
             return
         before, after = instance._before, self.state(instance)
-        key = " ".join(as_text(row.get(self.fields[name].column_name)) for name in self.key_fields)
+        key = " ".join([as_text(row.get(column)) for column in self.key_columns])
+        number = kwargs["row_number"]
         self.row_changes.append(
             RowChange(
-                kwargs["row_number"],
+                # the row as the file numbers it, when import_file gave the numbers: no second
+                # RowChange per row to renumber it (dataclasses.replace, 3 microseconds each)
+                self.file_rows[number - 1] if self.file_rows is not None else number,
                 key,
                 status_of(before, after),
                 before,
@@ -377,18 +461,38 @@ class CatalogueResource(resources.ModelResource):
             )
         )
 
+    def init_instance(self, row: Any = None) -> models.Model:
+        # The model's defaults given by position, worked out once per import: Django then sets
+        # each attribute without asking each field for its default (2.8-4 rather than 4.4-6
+        # microseconds a figure). The same values, and pre_init/post_init are still sent.
+        if self.blank_values is None:
+            return super().init_instance(row)
+        return self._meta.model(*self.blank_values)
+
+    @functools.cached_property
+    def blank_values(self) -> tuple[Any, ...] | None:
+        """Each concrete field's default, or None if one must be made afresh for every object."""
+        concrete = self._meta.model._meta.concrete_fields
+        if any(
+            field.generated or (field.has_default() and callable(field.default))
+            for field in concrete
+        ):
+            return None
+        return tuple(field.get_default() for field in concrete)
+
     def after_init_instance(self, instance: Any, new: bool, row: Any, **kwargs: Any) -> None:
         instance._before = None if new else self.state(instance)
 
     def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         # import-export's import_instance, with plain fields set straight from their widgets
         cell_errors: dict[str, ValidationError] = {}
-        for field in self.get_import_fields():
-            if field.column_name not in row or isinstance(field.widget, widgets.ManyToManyWidget):
+        for field, plain in self.import_plan:
+            column = field.column_name
+            if column not in row:
                 continue
             try:
-                if field in self.plain_fields:
-                    value = field.widget.clean(row[field.column_name], row=row, **kwargs)
+                if plain:
+                    value = field.widget.clean(row[column], row=row, **kwargs)
                     setattr(instance, field.attribute, value)
                 else:
                     self.import_field(field, instance, row, **kwargs)
@@ -397,16 +501,57 @@ class CatalogueResource(resources.ModelResource):
         errors: dict[str, Any] = (
             ValidationError(cell_errors).update_error_dict({}) if cell_errors else {}
         )
-        try:
-            instance.full_clean(
-                exclude=[*errors, *self.set_on_save, *self.looked_up, *self.checked_by_widgets],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        errors = self.clean_instance(instance, errors)
         if errors:
             raise ValidationError(errors)
+
+    def clean_instance(self, instance: Any, errors: dict[str, Any]) -> dict[str, Any]:
+        """``errors`` and those of ``instance.full_clean(exclude=...)`` without unique checks.
+
+        What ``full_clean`` does, with the fields it would check worked out once per import
+        rather than on every row (a figure row has one left, its note, after the widgets' and
+        the lookups' fields), then the model's ``clean`` (the measurement rules) as full_clean
+        calls it. A figure: 5.6 rather than 6.2 microseconds, of which ``clean`` is 4.9.
+        """
+        field_errors = {}
+        for field in self.fields_to_clean:
+            if field.name in errors:
+                continue
+            raw_value = getattr(instance, field.attname)
+            if field.blank and raw_value in field.empty_values:
+                continue
+            if isinstance(raw_value, DatabaseDefault):
+                continue
+            try:
+                setattr(instance, field.attname, field.clean(raw_value, instance))
+            except ValidationError as error:
+                field_errors[field.name] = error.error_list
+        if field_errors:
+            errors = ValidationError(field_errors).update_error_dict(errors)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        return errors
+
+    @functools.cached_property
+    def fields_to_clean(self) -> tuple[models.Field, ...]:
+        """The model fields full_clean checks: not set on save, looked up or widget-checked."""
+        skip = {*self.set_on_save, *self.looked_up, *self.checked_by_widgets}
+        return tuple(
+            field
+            for field in self._meta.model._meta.fields
+            if field.name not in skip and not field.generated
+        )
+
+    @functools.cached_property
+    def import_plan(self) -> tuple[tuple[fields.Field, bool], ...]:
+        """The fields a row sets, each with whether it is plain (``plain_fields``)."""
+        return tuple(
+            (field, field in self.plain_fields)
+            for field in self.get_import_fields()
+            if not isinstance(field.widget, widgets.ManyToManyWidget)
+        )
 
     @functools.cached_property
     def plain_fields(self) -> frozenset[fields.Field]:
@@ -812,6 +957,26 @@ class FigureResource(MeasurementResource):
 
     def after_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
         self.revisions.append((instance, instance._before))
+
+    def bulk_create(
+        self,
+        using_transactions: bool,
+        dry_run: bool,
+        raise_errors: bool,
+        batch_size: int | None = None,
+        result: Any = None,
+    ) -> None:
+        # New figures in one statement (COPY on PostgreSQL) rather than bulk_create's; see
+        # Figure.insert_new for the measurements. Errors are reported as import-export would.
+        if dry_run or not self.create_instances:
+            self.create_instances.clear()
+            return
+        try:
+            Figure.insert_new(self.create_instances)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         super().after_import(dataset, result, **kwargs)
