@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from . import performance as perf
 from .models import Benchmark, Figure, FigureRevision, Indicator, Outturn, Section, Target
+from .restatements import restatements
 from .summary import OUTTURN_YEARS, Cell, measurement_cell, reference_key
 
 
@@ -137,6 +138,35 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
         outturn_years=outturn_years,
         columns=tuple(columns),
     )
+
+
+def section_figures(section: Section, month: datetime.date) -> dict[str, object]:
+    """What a page needs to show a section's figures: the table, its rows by month, the
+    restatements and the charts (drawn by static/cpp/charts.js from a json_script block)."""
+    table = build_section_table(section, month)
+    charts = [
+        {
+            "id": f"chart-{column.indicator_id}",
+            "title": f"{column.reference} {column.title}",
+            "labels": [perf.month_label(m) for m in table.months],
+            "values": [float(c.value) if c.value is not None else None for c in column.months],
+            "target": float(column.green) if column.green is not None else None,
+            "percent": column.unit == perf.Unit.PERCENTAGE,
+        }
+        for column in table.columns
+    ]
+    rows = (
+        list(zip(table.months, zip(*(c.months for c in table.columns), strict=True), strict=True))
+        if table.columns
+        else []
+    )
+    return {
+        "table": table,
+        "rows": rows,
+        "restated": restatements([c.indicator_id for c in table.columns], table.months),
+        "charts": charts,
+        "measures": list(perf.Measure),
+    }
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,8 @@ from cpp.access import roles_of
 from cpp.roles import Role
 from indicators import performance as perf
 from indicators.models import ReportingMonth, Section
-from indicators.restatements import restatements
 from indicators.summary import SummaryRow, build_summary
-from indicators.tables import build_section_table
+from indicators.tables import section_figures
 
 from .diffs import diff_html
 from .models import Action, Narrative, NarrativeVersion, Transition
@@ -125,31 +124,8 @@ def build_diff(narrative: Narrative) -> Diff | None:
 def figures_context(narrative: Narrative) -> dict[str, Any]:
     """The section's monthly table, restatements, charts and talking points, for writing with
     the figures in view."""
-    month = narrative.reporting_month.month
-    table = build_section_table(narrative.section, month)
-    restated = restatements([c.indicator_id for c in table.columns], table.months)
-    charts = [
-        {
-            "id": f"chart-{column.indicator_id}",
-            "title": f"{column.reference} {column.title}",
-            "labels": [perf.month_label(m) for m in table.months],
-            "values": [float(c.value) if c.value is not None else None for c in column.months],
-            "target": float(column.green) if column.green is not None else None,
-            "percent": column.unit == perf.Unit.PERCENTAGE,
-        }
-        for column in table.columns
-    ]
-    rows = (
-        list(zip(table.months, zip(*(c.months for c in table.columns), strict=True), strict=True))
-        if table.columns
-        else []
-    )
     return {
-        "table": table,
-        "rows": rows,
-        "restated": restated,
-        "charts": charts,
-        "measures": list(perf.Measure),
+        **section_figures(narrative.section, narrative.reporting_month.month),
         "points": section_talking_points(narrative),
     }
 

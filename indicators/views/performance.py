@@ -20,7 +20,7 @@ from ..months import latest_month, months_with_figures
 from ..quality import check_month
 from ..restatements import restatements
 from ..summary import build_summary, filter_summary
-from ..tables import build_section_table, indicator_history, target_line
+from ..tables import indicator_history, section_figures, target_line
 
 
 def month_from_url(text: str) -> datetime.date:
@@ -91,37 +91,14 @@ def section_page(request: HttpRequest, framework_id: int, month: str, code: str)
     framework = get_object_or_404(Framework, pk=framework_id)
     section = get_object_or_404(Section, code=code, frameworks=framework)
     month_date = month_from_url(month)
-    table = build_section_table(section, month_date)
-    restated = restatements([c.indicator_id for c in table.columns], table.months)
-    charts = [
-        {
-            "id": f"chart-{column.indicator_id}",
-            "title": f"{column.reference} {column.title}",
-            "labels": [perf.month_label(m) for m in table.months],
-            "values": [
-                float(cell.value) if cell.value is not None else None for cell in column.months
-            ],
-            "target": float(column.green) if column.green is not None else None,
-            "percent": column.unit == perf.Unit.PERCENTAGE,
-        }
-        for column in table.columns
-    ]
     return render(
         request,
         "indicators/section.html",
         {
             "framework": framework,
-            "table": table,
             "month": month_date,
             "month_key": perf.month_key(month_date),
-            "rows": list(
-                zip(table.months, zip(*(c.months for c in table.columns), strict=True), strict=True)
-            )
-            if table.columns
-            else [],
-            "restated": restated,
-            "charts": charts,
-            "measures": list(perf.Measure),
+            **section_figures(section, month_date),
         },
     )
 
