@@ -279,21 +279,26 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
+def worse_than_sn_average(row: SummaryRow) -> bool | None:
+    """Whether the latest figure is worse than the SN average; None when it cannot be said."""
+    sn = row.benchmarks.get(perf.Measure.SN_AVERAGE)
+    latest = row.latest.value
+    if sn is None or sn.value is None or latest is None:
+        return None
+    if row.polarity == perf.Polarity.HIGH:
+        return latest < sn.value
+    if row.polarity in (perf.Polarity.LOW, perf.Polarity.WITHIN_LIMITS_LOW):
+        return latest > sn.value
+    return None
+
+
 def is_exception(row: SummaryRow) -> bool:
     """Red, or worsening, or worse than the statistical-neighbour average."""
     if row.rag == perf.Rag.RED:
         return True
     if row.dot == perf.Dot.DOWN and row.polarity != perf.Polarity.INFO:
         return True
-    sn = row.benchmarks.get(perf.Measure.SN_AVERAGE)
-    latest = row.latest.value
-    if sn is None or sn.value is None or latest is None:
-        return False
-    if row.polarity == perf.Polarity.HIGH:
-        return latest < sn.value
-    if row.polarity in (perf.Polarity.LOW, perf.Polarity.WITHIN_LIMITS_LOW):
-        return latest > sn.value
-    return False
+    return bool(worse_than_sn_average(row))
 
 
 def filter_summary(

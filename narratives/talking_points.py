@@ -10,25 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from indicators import performance as perf
-from indicators.summary import SummaryRow
+from indicators.summary import SummaryRow, worse_than_sn_average
 
 RAG_NAMES = {perf.Rag.RED: "red", perf.Rag.AMBER: "amber", perf.Rag.GREEN: "green"}
 OFF_TARGET = (perf.Rag.RED, perf.Rag.AMBER)
 # Polarities with no good direction: their arrows are a rise or a fall, not better or worse.
 NEUTRAL = (perf.Polarity.INFO, perf.Polarity.WITHIN_LIMITS)
-
-
-def worse_than_sn_average(row: SummaryRow) -> bool | None:
-    """Whether the latest figure is worse than the SN average; None when it cannot be said."""
-    sn = row.benchmarks.get(perf.Measure.SN_AVERAGE)
-    latest = row.latest.value
-    if sn is None or sn.value is None or latest is None:
-        return None
-    if row.polarity == perf.Polarity.HIGH:
-        return latest < sn.value
-    if row.polarity in (perf.Polarity.LOW, perf.Polarity.WITHIN_LIMITS_LOW):
-        return latest > sn.value
-    return None
 
 
 def _rag_points(row: SummaryRow, before: SummaryRow | None, label: str) -> list[str]:
