@@ -169,11 +169,6 @@ class LookupWidget(widgets.Widget):
         except KeyError:
             raise ValueError(f"unknown {self.noun} '{key}'") from None
 
-    def remember(self, obj: models.Model) -> None:
-        """Make an object created during this import resolvable by later rows."""
-        if self._cache is not None:
-            self._cache[str(getattr(obj, self.field))] = obj
-
     def render(self, value: object, obj: object = None, **kwargs: Any) -> str:
         return "" if value is None else str(getattr(value, self.field))
 
@@ -1058,6 +1053,3 @@ def columns_of(kind: str) -> tuple[str, ...]:
 def resource_for(kind: str, **kwargs: Any) -> CatalogueResource:
     resource_class, _, _ = KINDS[kind]
     return resource_class(**kwargs)
-
-
-ExportFilter = Callable[[models.QuerySet], models.QuerySet]

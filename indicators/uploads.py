@@ -82,13 +82,11 @@ class ConfirmResult:
 def confirm_upload(upload_id: int, checksum: str, fingerprint: str, user: Any) -> ConfirmResult:
     """Apply a previewed upload, if it is still the file and the rows that were previewed."""
     with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(pk=upload_id)
-        if upload.status != Upload.Status.PREVIEWED:
-            return ConfirmResult(
-                False,
-                f"Upload #{upload.pk} is {upload.get_status_display().lower()}; "
-                "only a previewed upload can be confirmed.",
-            )
+        upload, refusal = locked_in_status(
+            upload_id, Upload.Status.PREVIEWED, "only a previewed upload can be confirmed"
+        )
+        if refusal:
+            return ConfirmResult(False, refusal)
         content = stored_content(upload)
         if checksum != upload.checksum or checksum_of(content) != upload.checksum:
             return ConfirmResult(
@@ -130,13 +128,11 @@ def revert_upload(upload_id: int, user: Any) -> RevertResult:
     history is kept.
     """
     with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(pk=upload_id)
-        if upload.status != Upload.Status.APPLIED:
-            return RevertResult(
-                False,
-                f"Upload #{upload.pk} is {upload.get_status_display().lower()}; "
-                "only an applied upload can be reverted.",
-            )
+        upload, refusal = locked_in_status(
+            upload_id, Upload.Status.APPLIED, "only an applied upload can be reverted"
+        )
+        if refusal:
+            return RevertResult(False, refusal)
         if upload.kind != "figures":
             return RevertResult(
                 False,
@@ -185,6 +181,14 @@ def revert_upload(upload_id: int, user: Any) -> RevertResult:
         upload.reverted_by = user
         upload.save()
     return RevertResult(True, f"Upload #{upload.pk} reverted: {len(restored)} figure(s) restored.")
+
+
+def locked_in_status(upload_id: int, status: str, rule: str) -> tuple[Upload, str]:
+    """The upload, locked for this transaction, and ``rule`` as the refusal unless in ``status``."""
+    upload = Upload.objects.select_for_update().get(pk=upload_id)
+    if upload.status == status:
+        return upload, ""
+    return upload, f"Upload #{upload.pk} is {upload.get_status_display().lower()}; {rule}."
 
 
 def revision_new_state(revision: FigureRevision) -> tuple[Any, str, Any, Any]:
