@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "import_export",
     "indicators",
     "narratives",
+    "reports",
 ]
 
 MIDDLEWARE = [
