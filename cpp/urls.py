@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("indicators.urls")),
     path("", include("narratives.urls")),
+    path("reports/", include("reports.urls")),
 ]
