@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import audit, views
 
 admin.site.site_header = "Corporate Parenting performance"
 admin.site.site_title = "cpp"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", audit.audit_log, name="audit"),
     path("admin/", admin.site.urls),
     path("", include("indicators.urls")),
     path("", include("narratives.urls")),

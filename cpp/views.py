@@ -9,6 +9,7 @@ from django.shortcuts import render
 from indicators import performance as perf
 from indicators.models import Framework, ReportingMonth, Section, Upload
 from indicators.months import latest_month
+from reports.pages import issued_editions
 
 from .access import roles_of
 from .roles import Role
@@ -33,5 +34,6 @@ def home(request: HttpRequest) -> HttpResponse:
         if Role.PERFORMANCE_OFFICER in roles
         else [],
         "no_role": not roles,
+        "issued": issued_editions(request.user)[:6] if Role.PANEL_MEMBER in roles else [],
     }
     return render(request, "home.html", context)

@@ -79,6 +79,8 @@ def celery_worker_process(transactional_db, tmp_path, settings) -> Iterator[Work
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "DJANGO_SETTINGS_MODULE": "cpp.settings",
+        # Built reports land where the test reads them.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     app.conf.task_always_eager = False
     with app.connection_for_write() as conn:

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+
+
+class PrivateStorage(FileSystemStorage):
+    """MEDIA_ROOT/private, read from the settings on every use (tests give each test its own)."""
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.MEDIA_ROOT / "private")
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
 
 
 def private_storage() -> FileSystemStorage:
@@ -12,7 +26,7 @@ def private_storage() -> FileSystemStorage:
 
     A callable, so that migrations do not record this machine's MEDIA_ROOT.
     """
-    return FileSystemStorage(location=settings.MEDIA_ROOT / "private")
+    return PrivateStorage()
 
 
 class Upload(models.Model):

@@ -1,0 +1,86 @@
+"""Who sees which editions, and what each page shows (plain data, no decisions in views)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from cpp.access import STAFF_ROLES, has_role, roles_of
+from cpp.roles import Role
+from indicators.models import ReportingMonth
+from narratives.markup import render as render_markup
+
+from . import services, snapshot
+from .models import BuildStatus, Edition
+
+
+def sees_drafts(user: Any) -> bool:
+    """Staff see drafts; a panel member only ever sees issued, built reports."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def visible_editions(user: Any) -> QuerySet[Edition]:
+    editions = Edition.objects.select_related("framework", "created_by", "signed_off_by")
+    if sees_drafts(user):
+        return editions
+    if has_role(user, Role.PANEL_MEMBER):
+        return editions.filter(draft__isnull=True, status=BuildStatus.READY)
+    return editions.none()
+
+
+def issued_editions(user: Any) -> QuerySet[Edition]:
+    """Issued reports, newest first: what the panel receives."""
+    return (
+        visible_editions(user)
+        .filter(draft__isnull=True, status=BuildStatus.READY)
+        .order_by("-month", "-issue")
+    )
+
+
+def month_actions(reporting_month: ReportingMonth, user: Any) -> dict[str, Any]:
+    """What this person may do on the month's report page, and why issuing is not yet possible."""
+    roles = roles_of(user)
+    officer = Role.PERFORMANCE_OFFICER in roles
+    issue = services.current_issue(reporting_month)
+    signed = services.latest_signed_draft(reporting_month, issue)
+    return {
+        "issue": issue,
+        "signed": signed,
+        "can_generate": officer,
+        "can_issue": officer,
+        "can_edit_paper": officer,
+        "can_sign_off": Role.APPROVER in roles,
+    }
+
+
+def can_sign_off(edition: Edition, user: Any) -> bool:
+    return (
+        has_role(user, Role.APPROVER)
+        and not edition.is_issued
+        and edition.is_ready
+        and edition.signed_off_at is None
+        and edition.issue == services.current_issue(edition.reporting_month)
+        and not services.unapproved_sections(edition.snapshot)
+    )
+
+
+def _rows(labels: list[str], part: snapshot.SectionPart, key: str) -> list[tuple[str, tuple]]:
+    """Table rows of a section part: a label, then that row's cell of each indicator column."""
+    cells = [column[key] for column in part["columns"]]  # type: ignore[literal-required]
+    return [(label, tuple(c[i] for c in cells)) for i, label in enumerate(labels)]
+
+
+def html_sections(report: snapshot.Report) -> list[dict[str, Any]]:
+    """The section parts of a snapshot with what the HTML version needs ready to print."""
+    return [
+        {
+            **part,
+            "changes_html": render_markup(part["narrative"]["changes"]),
+            "notes_html": render_markup(part["narrative"]["data_notes"]),
+            "rows": _rows(report["table_months"], part, "months"),
+            "outturn_rows": _rows(report["outturn_years"], part, "outturns"),
+            "benchmark_rows": _rows(report["measures"], part, "benchmarks"),
+        }
+        for part in report["sections"]
+    ]

@@ -1,0 +1,202 @@
+"""The report pages: editions of a month, an edition, its files and its HTML version.
+
+Thin: who may see what is ``pages``; what may be done is decided again by ``services``, whose
+refusals come back to the page as messages naming the reason. A panel member asking for a draft
+gets 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from cpp.access import role_required
+from cpp.roles import Role
+from indicators.models import ReportingMonth
+
+from . import pages, services
+from .forms import PaperForm
+from .models import Edition
+
+EVERYONE = (Role.PERFORMANCE_OFFICER, Role.HEAD_OF_SERVICE, Role.APPROVER, Role.PANEL_MEMBER)
+STAFF = (Role.PERFORMANCE_OFFICER, Role.HEAD_OF_SERVICE, Role.APPROVER)
+
+
+def _edition(request: HttpRequest, pk: int) -> Edition:
+    return get_object_or_404(pages.visible_editions(request.user), pk=pk)
+
+
+def _month(pk: int) -> ReportingMonth:
+    return get_object_or_404(ReportingMonth.objects.select_related("framework"), pk=pk)
+
+
+@role_required(*EVERYONE)
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Issued reports for everyone (the panel's page); staff also get each month's editions."""
+    months = (
+        ReportingMonth.objects.select_related("framework").order_by("-month")
+        if pages.sees_drafts(request.user)
+        else ReportingMonth.objects.none()
+    )
+    return render(
+        request,
+        "reports/list.html",
+        {"issued": pages.issued_editions(request.user), "months": months},
+    )
+
+
+@role_required(*STAFF)
+def month_page(request: HttpRequest, month_id: int) -> HttpResponse:
+    reporting_month = _month(month_id)
+    editions = list(
+        Edition.objects.filter(reporting_month=reporting_month)
+        .select_related("created_by", "signed_off_by")
+        .order_by("-issue", "draft")
+    )
+    for edition in editions:
+        edition.can_sign_off = pages.can_sign_off(edition, request.user)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "reports/month.html",
+        {
+            "reporting_month": reporting_month,
+            "editions": editions,
+            "building": any(e.in_progress for e in editions),
+            **pages.month_actions(reporting_month, request.user),
+        },
+    )
+
+
+def _refusal(request: HttpRequest, error: services.EditionError) -> None:
+    messages.error(request, str(error))
+
+
+@require_POST
+@role_required(Role.PERFORMANCE_OFFICER)
+def generate(request: HttpRequest, month_id: int) -> HttpResponse:
+    reporting_month = _month(month_id)
+    try:
+        edition = services.generate_draft(reporting_month, request.user)
+    except services.EditionError as error:
+        _refusal(request, error)
+        return redirect("reports:month", reporting_month.pk)
+    messages.success(request, f"{edition.label} is queued; this page shows when it is ready.")
+    return redirect("reports:edition", edition.pk)
+
+
+@require_POST
+@role_required(Role.PERFORMANCE_OFFICER)
+def issue(request: HttpRequest, month_id: int) -> HttpResponse:
+    reporting_month = _month(month_id)
+    try:
+        edition = services.issue_report(reporting_month, request.user)
+    except services.EditionError as error:
+        _refusal(request, error)
+        return redirect("reports:month", reporting_month.pk)
+    messages.success(request, f"{edition.label} is issued to the panel and is being built.")
+    return redirect("reports:edition", edition.pk)
+
+
+@require_POST
+@role_required(Role.APPROVER)
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition(request, pk)
+    try:
+        services.sign_off(edition, request.user)
+    except services.EditionError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"You signed off {edition.label}. It can now be issued.")
+    return redirect("reports:edition", edition.pk)
+
+
+@require_POST
+@role_required(Role.PERFORMANCE_OFFICER)
+def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition(request, pk)
+    try:
+        services.rebuild(edition, request.user)
+    except services.EditionError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, f"{edition.label} is queued again.")
+    return redirect("reports:edition", edition.pk)
+
+
+@role_required(Role.PERFORMANCE_OFFICER)
+def paper(request: HttpRequest, month_id: int) -> HttpResponse:
+    reporting_month = _month(month_id)
+    action = reverse("reports:paper", args=[reporting_month.pk])
+    if request.method == "POST":
+        form = PaperForm(request.POST, action=action)
+        if form.is_valid():
+            services.save_paper(reporting_month, request.user, form.cleaned_data)
+            messages.success(request, "Saved. The next draft or issue prints this covering paper.")
+            return redirect("reports:month", reporting_month.pk)
+        status = 400
+    else:
+        form = PaperForm(initial=services.paper_initial(reporting_month), action=action)
+        status = 200
+    return render(
+        request,
+        "reports/paper.html",
+        {"reporting_month": reporting_month, "form": form},
+        status=status,
+    )
+
+
+@role_required(*EVERYONE)
+def edition_page(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = _edition(request, pk)
+    return render(
+        request,
+        "reports/edition.html",
+        {
+            "edition": edition,
+            "can_sign_off": pages.can_sign_off(edition, request.user),
+            "unapproved": services.unapproved_sections(edition.snapshot),
+        },
+    )
+
+
+@role_required(*EVERYONE)
+def edition_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by the edition page (static/cpp/editions.js) while a build is queued or running."""
+    edition = _edition(request, pk)
+    return JsonResponse(
+        {
+            "status": edition.status,
+            "label": edition.get_status_display(),
+            "error": edition.error,
+            "ready": edition.is_ready,
+        }
+    )
+
+
+@role_required(*EVERYONE)
+def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    edition = _edition(request, pk)
+    field = edition.pdf if kind == "report" else edition.paper
+    if not edition.is_ready or not field:
+        raise Http404("This edition has no file yet.")
+    suffix = "" if kind == "report" else "-covering-paper"
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=f"{edition.file_stem()}{suffix}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@role_required(*EVERYONE)
+def read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The edition as an accessible web page, from the same frozen snapshot as its PDF."""
+    edition = _edition(request, pk)
+    report = edition.snapshot
+    sections = pages.html_sections(report)
+    return render(
+        request, "reports/read.html", {"edition": edition, "report": report, "sections": sections}
+    )
