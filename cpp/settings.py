@@ -153,6 +153,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "narratives.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The sweeps: work committed while the broker was down, or whose worker died, is queued again.
+    "requeue-waiting-builds": {"task": "reports.tasks.requeue_waiting_builds", "schedule": 60.0},
+    "send-pending-emails": {"task": "narratives.tasks.send_pending_emails", "schedule": 300.0},
+}
+# An unacknowledged task (its worker killed mid-build) is delivered again after this many seconds;
+# longer than the longest build, or a slow build would be started twice (harmless, but wasted).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 }
 
 # Email: the console by default; SMTP (or another backend) from the environment.

@@ -145,6 +145,8 @@ class Action(models.TextChoices):
 
 # Actions that must say why: a return tells the authors what to change, a reopen why.
 COMMENT_REQUIRED = (Action.REQUEST_CHANGES, Action.REOPEN)
+# Transitions somebody is told about by e-mail (see notifications.transition_messages).
+NOTIFIED = (Action.SUBMIT, Action.REQUEST_CHANGES, Action.APPROVE, Action.REOPEN)
 
 
 class Transition(models.Model):
@@ -163,6 +165,9 @@ class Transition(models.Model):
     version = models.ForeignKey(
         NarrativeVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set for a notified transition until its e-mail is sent: if the broker was down when the
+    # transition committed, the periodic sweep (tasks.send_pending_emails) still sends it.
+    email_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["narrative", "at", "id"]

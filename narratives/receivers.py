@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import receiver
 
+from cpp.queueing import enqueue_on_commit
 from indicators.signals import month_opened
 
 from . import services, tasks
-from .models import Action, Transition
+from .models import NOTIFIED, Transition
 from .signals import transitioned
-
-# Transitions somebody is told about (see notifications.transition_messages).
-NOTIFIED = (Action.SUBMIT, Action.REQUEST_CHANGES, Action.APPROVE, Action.REOPEN)
 
 
 @receiver(month_opened, dispatch_uid="narratives.create_on_month_opened")
@@ -23,12 +20,10 @@ def create_narratives_on_month_opened(
 ) -> None:
     """A month that opens gets its narratives at once, and their authors an e-mail after commit."""
     services.create_month_narratives(reporting_month, user)
-    pk = reporting_month.pk
-    transaction.on_commit(lambda: tasks.send_month_opened_email.delay(pk))
+    enqueue_on_commit(tasks.send_month_opened_email, reporting_month.pk)
 
 
 @receiver(transitioned, dispatch_uid="narratives.notify_on_transition")
 def notify_on_transition(sender: Any, transition: Transition, **_: Any) -> None:
     if transition.action in NOTIFIED:
-        pk = transition.pk
-        transaction.on_commit(lambda: tasks.send_transition_email.delay(pk))
+        enqueue_on_commit(tasks.send_transition_email, transition.pk)

@@ -17,7 +17,7 @@ from cpp.access import has_role
 from cpp.roles import Role
 from indicators.models import ReportingMonth
 
-from .models import Action, Narrative, NarrativeVersion, Status, Transition
+from .models import NOTIFIED, Action, Narrative, NarrativeVersion, Status, Transition
 from .rules import Verb, actions_for, is_author, why_not
 from .signals import transitioned
 
@@ -100,6 +100,7 @@ def _record(
         by=user,
         comment=comment,
         version=version,
+        email_pending=action in NOTIFIED,
     )
     transitioned.send(sender=Transition, transition=transition)
     return transition

@@ -29,17 +29,31 @@ def send_month_opened_email(reporting_month_id: int) -> int:
 
 @shared_task
 def send_transition_email(transition_id: int) -> int:
-    """Tell the people a transition concerns; returns e-mails sent."""
-    transition = (
-        Transition.objects.select_related(
-            "by", "narrative__section", "narrative__reporting_month__framework"
-        )
-        .filter(pk=transition_id)
-        .first()
-    )
-    if transition is None:
+    """Tell the people a transition concerns, once; returns e-mails sent."""
+    # Claim first, so the sweep and a late delivery of this task never send it twice.
+    if not Transition.objects.filter(pk=transition_id, email_pending=True).update(
+        email_pending=False
+    ):
         return 0
-    return notifications.send(notifications.transition_messages(transition))
+    transition = Transition.objects.select_related(
+        "by", "narrative__section", "narrative__reporting_month__framework"
+    ).get(pk=transition_id)
+    try:
+        return notifications.send(notifications.transition_messages(transition))
+    except Exception:
+        Transition.objects.filter(pk=transition_id).update(email_pending=True)
+        raise
+
+
+@shared_task
+def send_pending_emails(older_than_seconds: int = 120) -> int:
+    """The sweep (celery beat): send the e-mails of transitions whose task never ran, e.g.
+    because the broker was down when they committed; returns e-mails sent."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    pending = Transition.objects.filter(email_pending=True, at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    return sum(send_transition_email(pk) for pk in pending)
 
 
 @shared_task

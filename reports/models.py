@@ -37,6 +37,7 @@ class Edition(models.Model):
     )
     error = models.TextField(blank=True, help_text="why the last build failed")
     attempts = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="when the last build began")
     pdf = models.FileField(storage=private_storage, blank=True)
     pdf_sha256 = models.CharField("report SHA-256", max_length=64, blank=True)
     paper = models.FileField(storage=private_storage, blank=True)

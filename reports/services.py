@@ -7,6 +7,7 @@ task can neither number twice nor change what an edition prints.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import os
@@ -14,10 +15,11 @@ import tempfile
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from cpp.access import has_role
+from cpp.queueing import enqueue, enqueue_on_commit
 from cpp.roles import Role
 from indicators.models import ReportingMonth
 from indicators.models.uploads import private_storage as storage_of
@@ -67,7 +69,33 @@ def latest_signed_draft(reporting_month: ReportingMonth, issue: int) -> Edition 
 def _queue_build(edition: Edition) -> None:
     from .tasks import build_edition  # the task module imports this one
 
-    transaction.on_commit(lambda: build_edition.delay(edition.pk))
+    enqueue_on_commit(build_edition, edition.pk)
+
+
+# A build claimed this long ago and not finished has lost its worker (killed, machine restarted).
+STALE_BUILD = datetime.timedelta(minutes=10)
+# Queued this long ago and not claimed: the broker was down, or the message was lost.
+STALE_QUEUE = datetime.timedelta(seconds=60)
+
+
+def requeue_waiting_builds(now: datetime.datetime | None = None) -> list[int]:
+    """Queue again the builds that were never picked up or whose worker died; returns their keys.
+
+    Safe to run at any time: the build claims its edition, so a duplicate does nothing.
+    """
+    from .tasks import build_edition
+
+    now = now or timezone.now()
+    waiting = list(
+        Edition.objects.filter(
+            Q(status=BuildStatus.QUEUED, created_at__lt=now - STALE_QUEUE, claimed_at__isnull=True)
+            | Q(status=BuildStatus.QUEUED, claimed_at__lt=now - STALE_QUEUE)
+            | Q(status=BuildStatus.BUILDING, claimed_at__lt=now - STALE_BUILD)
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        enqueue(build_edition, pk)
+    return waiting
 
 
 def _create(
@@ -244,7 +272,7 @@ def build_edition(edition_id: int) -> str:
 
     claimed = Edition.objects.filter(
         pk=edition_id, status__in=[BuildStatus.QUEUED, BuildStatus.BUILDING]
-    ).update(status=BuildStatus.BUILDING, attempts=F("attempts") + 1)
+    ).update(status=BuildStatus.BUILDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     if not claimed:
         edition = Edition.objects.filter(pk=edition_id).first()
         return edition.status if edition else "missing"

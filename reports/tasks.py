@@ -15,3 +15,9 @@ from . import services
 @shared_task(acks_late=True)
 def build_edition(edition_id: int) -> str:
     return services.build_edition(edition_id)
+
+
+@shared_task
+def requeue_waiting_builds() -> int:
+    """The sweep (celery beat, every minute): builds never picked up, or whose worker died."""
+    return len(services.requeue_waiting_builds())
