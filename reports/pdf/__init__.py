@@ -1,0 +1,22 @@
+"""The edition's PDFs, drawn from its frozen snapshot: the report and its covering paper."""
+
+from __future__ import annotations
+
+from .. import snapshot
+from .base import Rendered
+
+__all__ = ["Rendered", "render_paper", "render_report"]
+
+
+def render_report(report: snapshot.Report) -> Rendered:
+    """The monthly performance report: cover, performance summary and one part per section."""
+    from . import report as renderer
+
+    return renderer.render(report)
+
+
+def render_paper(report: snapshot.Report) -> Rendered:
+    """The covering paper that takes the report to the panel."""
+    from . import paper as renderer
+
+    return renderer.render(report)
