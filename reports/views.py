@@ -7,6 +7,8 @@ gets 404, as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,60 +72,67 @@ def month_page(request: HttpRequest, month_id: int) -> HttpResponse:
     )
 
 
-def _refusal(request: HttpRequest, error: services.EditionError) -> None:
-    messages.error(request, str(error))
+def _on_month(
+    request: HttpRequest, month_id: int, verb: Callable[..., Edition], success: str
+) -> HttpResponse:
+    """Run a month verb; its refusal comes back to the month page as a message naming why."""
+    reporting_month = _month(month_id)
+    try:
+        edition = verb(reporting_month, request.user)
+    except services.EditionError as error:
+        messages.error(request, str(error))
+        return redirect("reports:month", reporting_month.pk)
+    messages.success(request, success.format(label=edition.label))
+    return redirect("reports:edition", edition.pk)
+
+
+def _on_edition(
+    request: HttpRequest, pk: int, verb: Callable[..., Edition], success: str
+) -> HttpResponse:
+    edition = _edition(request, pk)
+    try:
+        verb(edition, request.user)
+    except services.EditionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success.format(label=edition.label))
+    return redirect("reports:edition", edition.pk)
 
 
 @require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
 def generate(request: HttpRequest, month_id: int) -> HttpResponse:
-    reporting_month = _month(month_id)
-    try:
-        edition = services.generate_draft(reporting_month, request.user)
-    except services.EditionError as error:
-        _refusal(request, error)
-        return redirect("reports:month", reporting_month.pk)
-    messages.success(request, f"{edition.label} is queued; this page shows when it is ready.")
-    return redirect("reports:edition", edition.pk)
+    return _on_month(
+        request,
+        month_id,
+        services.generate_draft,
+        "{label} is queued; this page shows when it is ready.",
+    )
 
 
 @require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
 def issue(request: HttpRequest, month_id: int) -> HttpResponse:
-    reporting_month = _month(month_id)
-    try:
-        edition = services.issue_report(reporting_month, request.user)
-    except services.EditionError as error:
-        _refusal(request, error)
-        return redirect("reports:month", reporting_month.pk)
-    messages.success(request, f"{edition.label} is issued to the panel and is being built.")
-    return redirect("reports:edition", edition.pk)
+    return _on_month(
+        request,
+        month_id,
+        services.issue_report,
+        "{label} is issued to the panel and is being built.",
+    )
 
 
 @require_POST
 @role_required(Role.APPROVER)
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    edition = _edition(request, pk)
-    try:
-        services.sign_off(edition, request.user)
-    except services.EditionError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, f"You signed off {edition.label}. It can now be issued.")
-    return redirect("reports:edition", edition.pk)
+    return _on_edition(
+        request, pk, services.sign_off, "You signed off {label}. It can now be issued."
+    )
 
 
 @require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
 def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
-    edition = _edition(request, pk)
-    try:
-        services.rebuild(edition, request.user)
-    except services.EditionError as error:
-        _refusal(request, error)
-    else:
-        messages.success(request, f"{edition.label} is queued again.")
-    return redirect("reports:edition", edition.pk)
+    return _on_edition(request, pk, services.rebuild, "{label} is queued again.")
 
 
 @role_required(Role.PERFORMANCE_OFFICER)
