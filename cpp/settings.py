@@ -239,3 +239,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "cpp.security.locked_out"
+
+# Logging to standard error (gunicorn's and celery's logs): request errors with their traceback,
+# and the product's own warnings (e.g. a task that could not be queued while Redis was down).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        **{
+            app: {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")}
+            for app in ("cpp", "indicators", "narratives", "reports")
+        },
+    },
+}

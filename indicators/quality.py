@@ -234,7 +234,7 @@ def check_month(
     year = perf.financial_year(month)
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
     benchmarks: dict[int, list[Benchmark]] = defaultdict(list)
-    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
+    for benchmark in Benchmark.objects.filter(indicator_id__in=ids).select_related("indicator"):
         benchmarks[benchmark.indicator_id].append(benchmark)
 
     issues: list[QualityIssue] = []

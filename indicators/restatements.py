@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import FigureRevision, ReportingMonth
+from .models import FigureRevision, Indicator, ReportingMonth
 
 
 @dataclass(frozen=True)
@@ -37,23 +37,34 @@ def restatements(
 ) -> dict[tuple[int, datetime.date], list[Restatement]]:
     """Restatements of the given figures, newest first, keyed by (indicator id, month)."""
     months = list(months)
+    indicator_ids = list(indicator_ids)
     opened = list(ReportingMonth.objects.values_list("framework_id", "month", "opened_at"))
     if not opened or not months:
         return {}
+    # Which frameworks print each indicator: one query, not one per revision.
+    frameworks: dict[int, set[int]] = defaultdict(set)
+    for indicator_id, framework_id in Indicator.objects.filter(id__in=indicator_ids).values_list(
+        "id", "section__frameworks"
+    ):
+        if framework_id is not None:
+            frameworks[indicator_id].add(framework_id)
     revisions = (
         FigureRevision.objects.filter(
-            figure__indicator_id__in=list(indicator_ids), figure__month__in=months, is_new=False
+            figure__indicator_id__in=indicator_ids,
+            figure__month__in=months,
+            is_new=False,
+            # Nothing changed before the first month was opened can be a restatement.
+            changed_at__gt=min(opened_at for _, _, opened_at in opened),
         )
-        .select_related("figure__indicator__section", "changed_by")
-        .prefetch_related("figure__indicator__section__frameworks")
+        .select_related("figure__indicator", "changed_by")
         .order_by("-changed_at", "-id")
     )
     found: dict[tuple[int, datetime.date], list[Restatement]] = defaultdict(list)
     for revision in revisions:
         figure = revision.figure
-        frameworks = {f.id for f in figure.indicator.section.frameworks.all()}
+        printed_in = frameworks[figure.indicator_id]
         if any(
-            framework in frameworks and month >= figure.month and opened_at < revision.changed_at
+            framework in printed_in and month >= figure.month and opened_at < revision.changed_at
             for framework, month, opened_at in opened
         ):
             user = revision.changed_by

@@ -91,13 +91,18 @@ def reference_key(reference: str) -> tuple[object, ...]:
     )
 
 
-def build_summary(framework: Framework, month: datetime.date) -> Summary:
-    """The summary of ``framework`` as at the end of ``month``."""
+def build_summary(
+    framework: Framework, month: datetime.date, section_code: str | None = None
+) -> Summary:
+    """The summary of ``framework`` as at the end of ``month`` (of one section when
+    ``section_code`` is given, e.g. for that section's talking points)."""
     month = month.replace(day=1)
     year = perf.financial_year(month)
     months = tuple(perf.previous_months(month, SUMMARY_MONTHS))
     outturn_years = tuple(range(year - OUTTURN_YEARS, year))
     sections = list(framework.ordered_sections())
+    if section_code is not None:
+        sections = [s for s in sections if s.code == section_code]
     indicators = list(
         Indicator.objects.filter(section__in=sections, retired=False).select_related("section")
     )
@@ -115,7 +120,7 @@ def build_summary(framework: Framework, month: datetime.date) -> Summary:
     for outturn in Outturn.objects.filter(indicator_id__in=ids, year__in=outturn_years):
         outturns[outturn.indicator_id][outturn.year] = outturn
     benchmarks: dict[int, dict[perf.Measure, Benchmark]] = defaultdict(dict)
-    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
+    for benchmark in Benchmark.objects.filter(indicator_id__in=ids).select_related("indicator"):
         benchmarks[benchmark.indicator_id][perf.Measure(benchmark.measure)] = benchmark
 
     by_section: dict[int, list[Indicator]] = defaultdict(list)

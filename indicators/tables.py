@@ -79,7 +79,7 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
         outturns[outturn.indicator_id][outturn.year] = outturn
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
     benchmarks: dict[int, dict[str, Benchmark]] = defaultdict(dict)
-    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
+    for benchmark in Benchmark.objects.filter(indicator_id__in=ids).select_related("indicator"):
         benchmarks[benchmark.indicator_id][benchmark.measure] = benchmark
     columns = []
     for indicator in indicators:

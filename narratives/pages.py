@@ -131,8 +131,8 @@ def figures_context(narrative: Narrative) -> dict[str, Any]:
 
 
 def _section_rows(framework: Any, month: datetime.date, code: str) -> list[SummaryRow]:
-    summary = build_summary(framework, month)
-    return [row for s in summary.sections if s.code == code for row in s.rows]
+    summary = build_summary(framework, month, section_code=code)
+    return [row for s in summary.sections for row in s.rows]
 
 
 def section_talking_points(narrative: Narrative) -> list[str]:
