@@ -20,6 +20,7 @@ def create_narratives_on_month_opened(
 ) -> None:
     """A month that opens gets its narratives at once, and their authors an e-mail after commit."""
     services.create_month_narratives(reporting_month, user)
+    type(reporting_month).objects.filter(pk=reporting_month.pk).update(email_pending=True)
     enqueue_on_commit(tasks.send_month_opened_email, reporting_month.pk)
 
 

@@ -18,13 +18,18 @@ from .models import Transition
 
 @shared_task
 def send_month_opened_email(reporting_month_id: int) -> int:
-    """Tell each author their narratives of a newly opened month; returns e-mails sent."""
-    reporting_month = (
-        ReportingMonth.objects.select_related("framework").filter(pk=reporting_month_id).first()
-    )
-    if reporting_month is None:  # deleted since: nothing to tell
+    """Tell each author their narratives of a newly opened month, once; returns e-mails sent."""
+    # Claim first, so the sweep and a late delivery of this task never send it twice.
+    if not ReportingMonth.objects.filter(pk=reporting_month_id, email_pending=True).update(
+        email_pending=False
+    ):
         return 0
-    return notifications.send(notifications.month_opened_messages(reporting_month))
+    reporting_month = ReportingMonth.objects.select_related("framework").get(pk=reporting_month_id)
+    try:
+        return notifications.send(notifications.month_opened_messages(reporting_month))
+    except Exception:
+        ReportingMonth.objects.filter(pk=reporting_month_id).update(email_pending=True)
+        raise
 
 
 @shared_task
@@ -47,13 +52,14 @@ def send_transition_email(transition_id: int) -> int:
 
 @shared_task
 def send_pending_emails(older_than_seconds: int = 120) -> int:
-    """The sweep (celery beat): send the e-mails of transitions whose task never ran, e.g.
-    because the broker was down when they committed; returns e-mails sent."""
+    """The sweep (celery beat): send the e-mails of opened months and transitions whose task
+    never ran, e.g. because the broker was down when they committed; returns e-mails sent."""
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    pending = Transition.objects.filter(email_pending=True, at__lt=cutoff).values_list(
-        "pk", flat=True
+    months = ReportingMonth.objects.filter(email_pending=True, opened_at__lt=cutoff)
+    transitions = Transition.objects.filter(email_pending=True, at__lt=cutoff)
+    return sum(send_month_opened_email(pk) for pk in months.values_list("pk", flat=True)) + sum(
+        send_transition_email(pk) for pk in transitions.values_list("pk", flat=True)
     )
-    return sum(send_transition_email(pk) for pk in pending)
 
 
 @shared_task

@@ -28,6 +28,9 @@ class ReportingMonth(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Set while the authors' "month opened" e-mail is unsent: a broker down at the time leaves
+    # it to the periodic sweep (narratives.tasks.send_pending_emails) rather than losing it.
+    email_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["framework", "-month"]
