@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cpp.people import name_of
+
 from .models import FigureRevision, Indicator, ReportingMonth
 
 
@@ -67,13 +69,12 @@ def restatements(
             framework in printed_in and month >= figure.month and opened_at < revision.changed_at
             for framework, month, opened_at in opened
         ):
-            user = revision.changed_by
             found[(figure.indicator_id, figure.month)].append(
                 Restatement(
                     old=revision.old_display,
                     new=revision.new_display,
                     changed_at=revision.changed_at,
-                    changed_by=(user.get_full_name() or user.username) if user else "",
+                    changed_by=name_of(revision.changed_by),
                     upload_id=revision.upload_id,
                     source=revision.source,
                 )

@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from cpp.people import name_of
 from cpp.roles import Role
 from indicators.models import ReportingMonth
 
@@ -46,7 +47,7 @@ def _date(value: datetime.date | None) -> str:
 
 
 def _name(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user else "The system"
+    return name_of(user, nobody="The system")
 
 
 def users_with_role(role: Role) -> QuerySet:

@@ -10,7 +10,7 @@ from cpp.queueing import enqueue_on_commit
 from indicators.signals import month_opened
 
 from . import services, tasks
-from .models import NOTIFIED, Transition
+from .models import Transition
 from .signals import transitioned
 
 
@@ -26,5 +26,5 @@ def create_narratives_on_month_opened(
 
 @receiver(transitioned, dispatch_uid="narratives.notify_on_transition")
 def notify_on_transition(sender: Any, transition: Transition, **_: Any) -> None:
-    if transition.action in NOTIFIED:
+    if transition.email_pending:
         enqueue_on_commit(tasks.send_transition_email, transition.pk)

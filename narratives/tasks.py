@@ -6,8 +6,11 @@ Queued only after commit (see ``receivers``), so a rolled-back transition sends 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from celery import shared_task
+from django.core.mail import EmailMessage
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from indicators.models import ReportingMonth
@@ -16,38 +19,41 @@ from . import notifications
 from .models import Transition
 
 
+def _send_once(rows: QuerySet, pk: int, messages: Callable[..., list[EmailMessage]]) -> int:
+    """Send the e-mails of the row ``pk`` if they are still pending; returns e-mails sent.
+
+    Claims the row first, so the sweep and a late delivery of the task never send twice; a
+    failed send leaves it pending for the next sweep.
+    """
+    if not rows.filter(pk=pk, email_pending=True).update(email_pending=False):
+        return 0
+    try:
+        return notifications.send(messages(rows.get(pk=pk)))
+    except Exception:
+        rows.filter(pk=pk).update(email_pending=True)
+        raise
+
+
 @shared_task
 def send_month_opened_email(reporting_month_id: int) -> int:
     """Tell each author their narratives of a newly opened month, once; returns e-mails sent."""
-    # Claim first, so the sweep and a late delivery of this task never send it twice.
-    if not ReportingMonth.objects.filter(pk=reporting_month_id, email_pending=True).update(
-        email_pending=False
-    ):
-        return 0
-    reporting_month = ReportingMonth.objects.select_related("framework").get(pk=reporting_month_id)
-    try:
-        return notifications.send(notifications.month_opened_messages(reporting_month))
-    except Exception:
-        ReportingMonth.objects.filter(pk=reporting_month_id).update(email_pending=True)
-        raise
+    return _send_once(
+        ReportingMonth.objects.select_related("framework"),
+        reporting_month_id,
+        notifications.month_opened_messages,
+    )
 
 
 @shared_task
 def send_transition_email(transition_id: int) -> int:
     """Tell the people a transition concerns, once; returns e-mails sent."""
-    # Claim first, so the sweep and a late delivery of this task never send it twice.
-    if not Transition.objects.filter(pk=transition_id, email_pending=True).update(
-        email_pending=False
-    ):
-        return 0
-    transition = Transition.objects.select_related(
-        "by", "narrative__section", "narrative__reporting_month__framework"
-    ).get(pk=transition_id)
-    try:
-        return notifications.send(notifications.transition_messages(transition))
-    except Exception:
-        Transition.objects.filter(pk=transition_id).update(email_pending=True)
-        raise
+    return _send_once(
+        Transition.objects.select_related(
+            "by", "narrative__section", "narrative__reporting_month__framework"
+        ),
+        transition_id,
+        notifications.transition_messages,
+    )
 
 
 @shared_task

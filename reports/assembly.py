@@ -12,8 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
+from cpp.people import name_of
 from indicators import performance as perf
 from indicators.models import DotConvention, ReportingMonth
 from indicators.summary import BLANK, MEASURES, SummaryRow, build_summary
@@ -119,15 +118,9 @@ def narrative_text(
         "approved": approved,
         "changes": narrative.changes,
         "data_notes": narrative.data_notes,
-        "approved_by": person(approval.by) if approval else "",
+        "approved_by": name_of(approval.by) if approval else "",
         "approved_at": f"{approval.at:%d/%m/%Y}" if approval else "",
     }
-
-
-def person(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]:
@@ -149,7 +142,7 @@ def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]
                 "code": section.code,
                 "title": section.title,
                 "definition": section.definition,
-                "managers": sorted(person(m) for m in section.managers.all()),
+                "managers": sorted(name_of(m) for m in section.managers.all()),
                 "narrative": narrative_text(narratives.get(section.id), approvals),
                 "columns": [
                     {
@@ -267,8 +260,8 @@ def edition_details(
         "draft": draft,
         "issued": draft is None,
         "created_on": f"{created_on:%d/%m/%y}",
-        "created_by": person(created_by) if created_by else "Performance & Quality Team",
-        "signed_off_by": person(signed_off_by),
+        "created_by": name_of(created_by) if created_by else "Performance & Quality Team",
+        "signed_off_by": name_of(signed_off_by),
         "signed_off_on": f"{signed_off_on:%d/%m/%Y}" if signed_off_on else "",
     }
 
@@ -291,7 +284,3 @@ def changed_parts(signed: snapshot.Report, now: snapshot.Report) -> list[str]:
         if before.get(part["code"]) != part:
             changed.append(part["title"])
     return changed
-
-
-def get_user(user_id: int | None) -> Any:
-    return get_user_model().objects.filter(pk=user_id).first() if user_id else None

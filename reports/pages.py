@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from cpp.access import STAFF_ROLES, has_role, roles_of
+from cpp.access import STAFF_ROLES, has_role
 from cpp.roles import Role
 from indicators.models import ReportingMonth
 from narratives.markup import render as render_markup
@@ -38,31 +38,28 @@ def issued_editions(user: Any) -> QuerySet[Edition]:
     )
 
 
-def month_actions(reporting_month: ReportingMonth, user: Any) -> dict[str, Any]:
-    """What this person may do on the month's report page, and why issuing is not yet possible."""
-    roles = roles_of(user)
-    officer = Role.PERFORMANCE_OFFICER in roles
+def month_page(reporting_month: ReportingMonth, user: Any) -> dict[str, Any]:
+    """The month's editions, each marked with whether this person may sign it off, and the
+    issue they belong to (the month's current issue is read once, not once per edition)."""
     issue = services.current_issue(reporting_month)
-    signed = services.latest_signed_draft(reporting_month, issue)
+    editions = list(
+        Edition.objects.filter(reporting_month=reporting_month)
+        .select_related("created_by", "signed_off_by")
+        .order_by("-issue", "draft")
+    )
+    for edition in editions:
+        edition.can_sign_off = not services.why_not_sign_off(edition, user, issue)  # type: ignore[attr-defined]
     return {
+        "reporting_month": reporting_month,
+        "editions": editions,
         "issue": issue,
-        "signed": signed,
-        "can_generate": officer,
-        "can_issue": officer,
-        "can_edit_paper": officer,
-        "can_sign_off": Role.APPROVER in roles,
+        "signed": services.latest_signed_draft(reporting_month, issue),
     }
 
 
 def can_sign_off(edition: Edition, user: Any) -> bool:
-    return (
-        has_role(user, Role.APPROVER)
-        and not edition.is_issued
-        and edition.is_ready
-        and edition.signed_off_at is None
-        and edition.issue == services.current_issue(edition.reporting_month)
-        and not services.unapproved_sections(edition.snapshot)
-    )
+    issue = services.current_issue(edition.reporting_month)
+    return not services.why_not_sign_off(edition, user, issue)
 
 
 def _rows(labels: list[str], part: snapshot.SectionPart, key: str) -> list[tuple[str, tuple]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cpp.access import has_role
@@ -86,12 +87,15 @@ def requeue_waiting_builds(now: datetime.datetime | None = None) -> list[int]:
     from .tasks import build_edition
 
     now = now or timezone.now()
+    # A queued edition waits from its creation, or from its last claim if it was rebuilt.
+    waiting_since = Coalesce("claimed_at", "created_at")
     waiting = list(
-        Edition.objects.filter(
-            Q(status=BuildStatus.QUEUED, created_at__lt=now - STALE_QUEUE, claimed_at__isnull=True)
-            | Q(status=BuildStatus.QUEUED, claimed_at__lt=now - STALE_QUEUE)
+        Edition.objects.annotate(waiting_since=waiting_since)
+        .filter(
+            Q(status=BuildStatus.QUEUED, waiting_since__lt=now - STALE_QUEUE)
             | Q(status=BuildStatus.BUILDING, claimed_at__lt=now - STALE_BUILD)
-        ).values_list("pk", flat=True)
+        )
+        .values_list("pk", flat=True)
     )
     for pk in waiting:
         enqueue(build_edition, pk)
@@ -149,26 +153,35 @@ def unapproved_sections(report: snapshot.Report) -> list[str]:
     ]
 
 
-@transaction.atomic
-def sign_off(edition: Edition, user: Any) -> Edition:
-    """An approver signs off a ready draft in which every narrative is approved."""
+def why_not_sign_off(edition: Edition, user: Any, issue: int) -> str:
+    """Why ``user`` may not sign off ``edition`` now ("" when they may); ``issue`` is the
+    month's current issue number. The page offers the button and the verb decides by this."""
     if not has_role(user, Role.APPROVER):
-        raise EditionError("Only an approver signs off a report.")
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        return "Only an approver signs off a report."
     if edition.is_issued:
-        raise EditionError(f"{edition.label} is already issued.")
+        return f"{edition.label} is already issued."
     if edition.signed_off_at:
-        raise EditionError(f"{edition.label} is already signed off.")
+        return f"{edition.label} is already signed off."
     if not edition.is_ready:
-        raise EditionError(f"{edition.label} is not built yet: sign off what you have read.")
-    if edition.issue != current_issue(edition.reporting_month):
-        raise EditionError(f"{edition.label} belongs to an issue already sent to the panel.")
+        return f"{edition.label} is not built yet: sign off what you have read."
+    if edition.issue != issue:
+        return f"{edition.label} belongs to an issue already sent to the panel."
     waiting = unapproved_sections(edition.snapshot)
     if waiting:
-        raise EditionError(
+        return (
             f"{edition.label} has narratives that were not approved when it was built: "
             f"{'; '.join(waiting)}. Generate a new draft once they are approved."
         )
+    return ""
+
+
+@transaction.atomic
+def sign_off(edition: Edition, user: Any) -> Edition:
+    """An approver signs off a ready draft in which every narrative is approved."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    refusal = why_not_sign_off(edition, user, current_issue(edition.reporting_month))
+    if refusal:
+        raise EditionError(refusal)
     edition.signed_off_by = user
     edition.signed_off_at = timezone.now()
     edition.save(update_fields=["signed_off_by", "signed_off_at"])
@@ -221,10 +234,6 @@ def save_paper(reporting_month: ReportingMonth, user: Any, fields: dict[str, str
         reporting_month=reporting_month, defaults={**fields, "updated_by": user}
     )
     return details
-
-
-def paper_initial(reporting_month: ReportingMonth) -> snapshot.Paper:
-    return assembly.paper_of(reporting_month)
 
 
 @transaction.atomic

@@ -15,16 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cpp.access import role_required
+from cpp.access import STAFF_ROLES, role_required
 from cpp.roles import Role
 from indicators.models import ReportingMonth
 
-from . import pages, services
+from . import assembly, pages, services
 from .forms import PaperForm
 from .models import Edition
 
-EVERYONE = (Role.PERFORMANCE_OFFICER, Role.HEAD_OF_SERVICE, Role.APPROVER, Role.PANEL_MEMBER)
-STAFF = (Role.PERFORMANCE_OFFICER, Role.HEAD_OF_SERVICE, Role.APPROVER)
+EVERYONE = (*STAFF_ROLES, Role.PANEL_MEMBER)
 
 
 def _edition(request: HttpRequest, pk: int) -> Edition:
@@ -50,26 +49,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def month_page(request: HttpRequest, month_id: int) -> HttpResponse:
-    reporting_month = _month(month_id)
-    editions = list(
-        Edition.objects.filter(reporting_month=reporting_month)
-        .select_related("created_by", "signed_off_by")
-        .order_by("-issue", "draft")
-    )
-    for edition in editions:
-        edition.can_sign_off = pages.can_sign_off(edition, request.user)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "reports/month.html",
-        {
-            "reporting_month": reporting_month,
-            "editions": editions,
-            "building": any(e.in_progress for e in editions),
-            **pages.month_actions(reporting_month, request.user),
-        },
-    )
+    return render(request, "reports/month.html", pages.month_page(_month(month_id), request.user))
 
 
 def _on_month(
@@ -147,7 +129,7 @@ def paper(request: HttpRequest, month_id: int) -> HttpResponse:
             return redirect("reports:month", reporting_month.pk)
         status = 400
     else:
-        form = PaperForm(initial=services.paper_initial(reporting_month), action=action)
+        form = PaperForm(initial=assembly.paper_of(reporting_month), action=action)
         status = 200
     return render(
         request,

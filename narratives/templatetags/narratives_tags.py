@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
+from cpp.people import name_of
+
 from .. import markup
 from ..models import Status
 
@@ -32,6 +34,4 @@ def status_badge(status: str) -> str:
 
 @register.filter
 def person(user: object) -> str:
-    if user is None:
-        return "the system"
-    return user.get_full_name() or user.username  # type: ignore[attr-defined]
+    return name_of(user, nobody="the system")
