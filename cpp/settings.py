@@ -179,13 +179,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Uploads: a monthly figures file is a few hundred KB; 12,000 rows is about 400 KB.
-UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+# Uploads: a monthly figures file is a few hundred KB; 120,000 rows are about 4 MB.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# What one file may hold once opened, far beyond any council's file: a hostile or damaged file
+# (a zip bomb, a sheet of a million rows) is refused with a message rather than tie up a worker.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "250000"))
+IMPORT_MAX_INFLATED_BYTES = int(
+    os.environ.get("IMPORT_MAX_INFLATED_BYTES", str(200 * 1024 * 1024))
+)
+IMPORT_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORT_MAX_ZIP_ENTRIES", "1000"))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "20000"))
+# A previewed upload not confirmed within this many hours expires (its plan has gone stale).
+UPLOAD_PREVIEW_HOURS = int(os.environ.get("UPLOAD_PREVIEW_HOURS", "72"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 
-# django-import-export: imports run in one transaction, so a bad file writes nothing.
-IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Security. With DEBUG off every protection is on by default; each can be relaxed from the
 # environment (e.g. SECURE_SSL_REDIRECT=false for a gunicorn on loopback with no TLS in front).

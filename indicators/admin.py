@@ -13,6 +13,14 @@ from django.http import HttpRequest
 from import_export.admin import ExportMixin
 
 from . import performance as perf
+from .exports import (
+    BenchmarkExport,
+    FigureExport,
+    IndicatorExport,
+    OutturnExport,
+    SectionExport,
+    TargetExport,
+)
 from .models import (
     Benchmark,
     Figure,
@@ -23,14 +31,6 @@ from .models import (
     Outturn,
     Section,
     Target,
-)
-from .resources import (
-    BenchmarkResource,
-    FigureResource,
-    IndicatorResource,
-    OutturnResource,
-    SectionResource,
-    TargetResource,
 )
 
 
@@ -49,7 +49,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [SectionResource]
+    resource_classes = [SectionExport]
     list_display = ["code", "title", "managers_list"]
     search_fields = ["code", "title", "definition"]
     list_filter = ["frameworks"]
@@ -63,7 +63,7 @@ class SectionAdmin(ExportMixin, admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("managers")
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return SectionResource().get_queryset()
+        return SectionExport().get_queryset()
 
 
 class TargetInline(admin.TabularInline):
@@ -87,22 +87,24 @@ class OutturnInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [IndicatorResource]
+    resource_classes = [IndicatorExport]
     list_display = [
         "reference",
         "title",
         "section",
         "polarity",
         "unit",
+        "kind",
         "aggregation",
         "frequency",
+        "order",
         "retired",
     ]
     list_display_links = ["reference", "title"]
-    list_filter = ["section", "polarity", "unit", "aggregation", "frequency", "retired"]
-    search_fields = ["reference", "title", "tags"]
+    list_filter = ["section", "polarity", "kind", "aggregation", "frequency", "retired"]
+    search_fields = ["reference", "title", "tags", "lait"]
     list_select_related = ["section"]
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "parent"]
     inlines = [TargetInline, BenchmarkInline, OutturnInline]
 
 
@@ -122,7 +124,7 @@ class YearListFilter(admin.SimpleListFilter):
 
 @admin.register(Target)
 class TargetAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [TargetResource]
+    resource_classes = [TargetExport]
     list_display = ["indicator", "year_label", "red", "amber", "green", "kind"]
     list_filter = [YearListFilter, "kind", "indicator__section"]
     search_fields = ["indicator__reference", "indicator__title"]
@@ -143,7 +145,7 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Figure)
 class FigureAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [FigureResource]
+    resource_classes = [FigureExport]
     list_display = ["indicator", "month", "display", "numerator", "denominator", "updated_at"]
     list_filter = ["month", "indicator__section", "marker"]
     search_fields = ["indicator__reference", "indicator__title", "note"]
@@ -154,9 +156,15 @@ class FigureAdmin(ExportMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
         old = Figure.objects.get(pk=obj.pk).state() if change else None
+        keep_typed_places(obj, form)
         super().save_model(request, obj, form, change)
         if old != obj.state():
-            FigureRevision.record(obj, old, request.user, "admin").save()
+            FigureRevision.objects.create(
+                figure=obj,
+                changed_by=request.user,
+                source="admin",
+                **FigureRevision.columns_of(old, obj.state()),  # type: ignore[arg-type]
+            )
 
 
 @admin.register(FigureRevision)
@@ -177,19 +185,29 @@ class FigureRevisionAdmin(admin.ModelAdmin):
         return False
 
 
+def keep_typed_places(measurement: Any, form: Any) -> None:
+    """A value typed in the admin prints as typed: 95.20 keeps its two places."""
+    if "value" in form.changed_data and measurement.value is not None:
+        measurement.places = min(perf.places_of(measurement.value), 4)
+
+
 @admin.register(Outturn)
 class OutturnAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [OutturnResource]
+    resource_classes = [OutturnExport]
     list_display = ["indicator", "year_label", "display", "numerator", "denominator"]
     list_filter = [YearListFilter, "indicator__section"]
     search_fields = ["indicator__reference", "indicator__title"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
 
+    def save_model(self, request: HttpRequest, obj: Outturn, form: Any, change: bool) -> None:
+        keep_typed_places(obj, form)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Benchmark)
 class BenchmarkAdmin(ExportMixin, admin.ModelAdmin):
-    resource_classes = [BenchmarkResource]
+    resource_classes = [BenchmarkExport]
     list_display = ["indicator", "measure", "display", "year", "source"]
     list_filter = ["measure", "year", "indicator__section"]
     search_fields = ["indicator__reference", "indicator__title", "source"]

@@ -1,23 +1,257 @@
-"""Writing the interchange files: each importable kind and the `summary` (formats.md)."""
+"""Writing the interchange files: each importable kind and the `summary` (formats.md).
+
+Each kind is a django-import-export ``ModelResource`` used as designed, for export: its fields
+are the kind's columns in formats.md order, each cell the text the import reads back (figures as
+written, references, month keys), so an export imports back unchanged. The admin's export
+buttons use the same resources.
+"""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import tablib
 from django.db.models import QuerySet
+from import_export import fields, resources
 
 from . import performance as perf
-from .files import escape_cell
-from .models import Framework
-from .resources import KINDS, columns_of, resource_for
+from .importing.cells import escape_cell
+from .importing.kinds import KINDS
+from .measurements import plain_number
+from .models import Benchmark, Figure, FrameworkSection, Indicator, Outturn, Target
+from .models.catalogue import Framework, in_catalogue_order
 from .summary import build_summary, summary_table
 
 EXPORT_KINDS = (*KINDS, "summary")
 
+MEASURE_HEADINGS = {
+    perf.Measure.SN_AVERAGE.value: "SN AVE",
+    perf.Measure.BEST_SN.value: "BEST SN",
+    perf.Measure.NATIONAL_AVERAGE.value: "NAT AVE",
+    perf.Measure.NATIONAL_TOP_QUARTILE.value: "NAT TOP QTILE",
+}
+
 
 class ExportError(ValueError):
     pass
+
+
+def _field(name: str) -> fields.Field:
+    return fields.Field(column_name=name, attribute=None, readonly=True)
+
+
+def written(measurement: Any) -> str:
+    """A figure's value cell as written: its number with its places, or its marker."""
+    if measurement.value is None:
+        return measurement.marker
+    places = measurement.places if measurement.places is not None else None
+    if places is None:
+        return plain_number(measurement.value)
+    return format(perf.round_to(measurement.value, places), "f")
+
+
+class SectionExport(resources.ModelResource):
+    framework = _field("framework")
+    code = _field("code")
+    title = _field("title")
+    order = _field("order")
+    definition = _field("definition")
+    managers = _field("managers")
+    theme = _field("theme")
+
+    class Meta:
+        model = FrameworkSection
+        fields = ("framework", "code", "title", "order", "definition", "managers", "theme")
+        export_order = fields
+
+    def dehydrate_framework(self, obj: FrameworkSection) -> str:
+        return obj.framework.name
+
+    def dehydrate_code(self, obj: FrameworkSection) -> str:
+        return obj.section.code
+
+    def dehydrate_title(self, obj: FrameworkSection) -> str:
+        return obj.section.title
+
+    def dehydrate_order(self, obj: FrameworkSection) -> int:
+        return obj.order
+
+    def dehydrate_definition(self, obj: FrameworkSection) -> str:
+        return obj.section.definition
+
+    def dehydrate_managers(self, obj: FrameworkSection) -> str:
+        return ";".join(sorted(user.username for user in obj.section.managers.all()))
+
+    def dehydrate_theme(self, obj: FrameworkSection) -> str:
+        return obj.section.theme
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            FrameworkSection.objects.select_related("framework", "section")
+            .prefetch_related("section__managers")
+            .order_by("framework__name", "order")
+        )
+
+
+class IndicatorExport(resources.ModelResource):
+    reference = fields.Field("reference", "reference", readonly=True)
+    title = fields.Field("title", "title", readonly=True)
+    section = fields.Field("section__code", "section", readonly=True)
+    polarity = fields.Field("polarity", "polarity", readonly=True)
+    unit = fields.Field("unit", "unit", readonly=True)
+    aggregation = fields.Field("aggregation", "aggregation", readonly=True)
+    frequency = fields.Field("frequency", "frequency", readonly=True)
+    decimals = fields.Field("decimals", "decimals", readonly=True)
+    tags = fields.Field("tags", "tags", readonly=True)
+    order = fields.Field("order", "order", readonly=True)
+    parent = fields.Field("parent__reference", "parent", readonly=True)
+    kind = fields.Field("kind", "kind", readonly=True)
+    lait = fields.Field("lait", "lait", readonly=True)
+
+    class Meta:
+        model = Indicator
+        fields = (
+            "reference",
+            "title",
+            "section",
+            "polarity",
+            "unit",
+            "aggregation",
+            "frequency",
+            "decimals",
+            "tags",
+            "order",
+            "parent",
+            "kind",
+            "lait",
+        )
+        export_order = fields
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Indicator.objects.select_related("section", "parent").order_by(
+            "section__code", "order", "id"
+        )
+
+
+class IndicatorKeyed(resources.ModelResource):
+    indicator = _field("indicator")
+
+    def dehydrate_indicator(self, obj: Any) -> str:
+        return obj.indicator.reference
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self._meta.model.objects.select_related("indicator").order_by(
+            "indicator__section__code", "indicator__order", "indicator_id"
+        )
+
+
+class TargetExport(IndicatorKeyed):
+    year = _field("year")
+    red = _field("red")
+    amber = _field("amber")
+    green = _field("green")
+
+    class Meta:
+        model = Target
+        fields = ("indicator", "year", "red", "amber", "green")
+        export_order = fields
+
+    def dehydrate_year(self, obj: Target) -> str:
+        return perf.year_label(obj.year)
+
+    def dehydrate_red(self, obj: Target) -> str:
+        return obj.red
+
+    def dehydrate_amber(self, obj: Target) -> str:
+        return obj.amber
+
+    def dehydrate_green(self, obj: Target) -> str:
+        return obj.green
+
+
+class MeasurementExport(IndicatorKeyed):
+    value = _field("value")
+    numerator = _field("numerator")
+    denominator = _field("denominator")
+
+    def dehydrate_value(self, obj: Any) -> str:
+        return written(obj)
+
+    def dehydrate_numerator(self, obj: Any) -> str:
+        return plain_number(obj.numerator)
+
+    def dehydrate_denominator(self, obj: Any) -> str:
+        return plain_number(obj.denominator)
+
+
+class FigureExport(MeasurementExport):
+    month = _field("month")
+    note = _field("note")
+
+    class Meta:
+        model = Figure
+        fields = ("indicator", "month", "value", "numerator", "denominator", "note")
+        export_order = fields
+
+    def dehydrate_month(self, obj: Figure) -> str:
+        return perf.month_key(obj.month)
+
+    def dehydrate_note(self, obj: Figure) -> str:
+        return obj.note
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return (
+            super()
+            .get_queryset()
+            .order_by("indicator__section__code", "indicator__order", "indicator_id", "month")
+        )
+
+
+class OutturnExport(MeasurementExport):
+    year = _field("year")
+
+    class Meta:
+        model = Outturn
+        fields = ("indicator", "year", "value", "numerator", "denominator")
+        export_order = fields
+
+    def dehydrate_year(self, obj: Outturn) -> str:
+        return perf.year_label(obj.year)
+
+
+class BenchmarkExport(IndicatorKeyed):
+    measure = _field("measure")
+    value = _field("value")
+    year = _field("year")
+    source = _field("source")
+
+    class Meta:
+        model = Benchmark
+        fields = ("indicator", "measure", "value", "year", "source")
+        export_order = fields
+
+    def dehydrate_measure(self, obj: Benchmark) -> str:
+        return MEASURE_HEADINGS[obj.measure]
+
+    def dehydrate_value(self, obj: Benchmark) -> str:
+        return written(obj)
+
+    def dehydrate_year(self, obj: Benchmark) -> str:
+        return obj.year
+
+    def dehydrate_source(self, obj: Benchmark) -> str:
+        return obj.source
+
+
+EXPORTS: dict[str, type[resources.ModelResource]] = {
+    "sections": SectionExport,
+    "indicators": IndicatorExport,
+    "targets": TargetExport,
+    "figures": FigureExport,
+    "outturns": OutturnExport,
+    "benchmarks": BenchmarkExport,
+}
 
 
 def export_dataset(
@@ -29,17 +263,34 @@ def export_dataset(
             raise ExportError("the summary needs --framework and --month")
         headers, rows = summary_table(build_summary(framework, month))
         return _escaped(headers, rows)
-    if kind not in KINDS:
+    if kind not in EXPORTS:
         raise ExportError(f"unknown kind '{kind}': use one of {', '.join(EXPORT_KINDS)}")
-    resource = resource_for(kind)
+    resource = EXPORTS[kind]()
     queryset = _limit(kind, resource.get_queryset(), framework, month)
+    if kind == "indicators":
+        queryset = _in_framework_order(queryset, framework)
     dataset = resource.export(queryset)
-    return _escaped(list(columns_of(kind)), [list(row) for row in dataset])
+    return _escaped(list(dataset.headers or []), [list(row) for row in dataset])
+
+
+def _in_framework_order(queryset: QuerySet[Any], framework: Framework | None) -> list[Any]:
+    """Indicators section by section in the framework's order, each section in its own."""
+    indicators = list(queryset)
+    if framework is None:
+        return indicators
+    by_section: dict[int, list[Indicator]] = {}
+    for indicator in indicators:
+        by_section.setdefault(indicator.section_id, []).append(indicator)
+    return [
+        indicator
+        for section in framework.ordered_sections()
+        for indicator in in_catalogue_order(by_section.get(section.pk, []))
+    ]
 
 
 def _limit(
-    kind: str, queryset: QuerySet, framework: Framework | None, month: datetime.date | None
-) -> QuerySet:
+    kind: str, queryset: QuerySet[Any], framework: Framework | None, month: datetime.date | None
+) -> QuerySet[Any]:
     if framework is not None:
         if kind == "sections":
             queryset = queryset.filter(framework=framework)
@@ -49,8 +300,6 @@ def _limit(
             queryset = queryset.filter(indicator__section__frameworks=framework).distinct()
     if month is not None and kind == "figures":
         queryset = queryset.filter(month=month)
-    if kind == "sections":
-        queryset = queryset.order_by("framework__name", "order")
     return queryset
 
 
@@ -83,12 +332,11 @@ def appendix_a(framework: Framework, month: datetime.date) -> bytes:
     summary = export_dataset("summary", framework, month)
     summary.title = "Summary"
     year_months = [m for m in perf.months_of_year(perf.financial_year(month)) if m <= month]
-    resource = resource_for("figures")
+    resource = FigureExport()
     figures_qs = _limit("figures", resource.get_queryset(), framework, None).filter(
         month__in=year_months
     )
-    figures = _escaped(
-        list(columns_of("figures")), [list(row) for row in resource.export(figures_qs)]
-    )
+    exported = resource.export(figures_qs)
+    figures = _escaped(list(exported.headers or []), [list(row) for row in exported])
     figures.title = f"Figures {perf.year_label(perf.financial_year(month))}"
     return tablib.Databook([summary, figures]).export("xlsx")

@@ -10,8 +10,8 @@ from django import forms
 from django.conf import settings
 
 from . import performance as perf
+from .importing.kinds import KINDS
 from .models import ReportingMonth
-from .resources import KINDS
 
 RAG_CHOICES = [
     ("", "Any RAG"),

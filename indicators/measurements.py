@@ -1,6 +1,8 @@
 """The rules a monthly figure or annual outturn must keep (formats.md, "Validation").
 
-Pure: no database. Errors are keyed by the file column they belong to.
+Pure: no database. Errors are keyed by the file column they belong to. What a figure must obey
+follows from its indicator's kind of number (domain.md, "Indicator"): a percentage lies between 0
+and 100, a count is whole, only money and "other" figures may be negative.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from decimal import Decimal
 
 from . import performance as perf
 
-RATIOS = (perf.Unit.PERCENTAGE, perf.Unit.RATE_PER_10000)
 # What the database columns hold: DecimalField(max_digits=14, decimal_places=4).
 MAX_PLACES = 4
 MAX_WHOLE_DIGITS = 10
@@ -30,36 +31,45 @@ def check_storable(number: Decimal) -> Decimal:
 
 def check_measurement(
     *,
-    unit: perf.Unit,
+    kind: perf.Kind,
+    factor: int | None,
     decimals: int,
     value: Decimal | None,
+    places: int | None,
     marker: str,
     numerator: Decimal | None,
     denominator: Decimal | None,
 ) -> dict[str, list[str]]:
-    """Every rule the cells break, by column; empty when the measurement is sound."""
+    """Every rule the cells break, by column; empty when the measurement is sound.
+
+    A value may carry its count alone (``82.4% (14)``: a numerator without a denominator); a
+    denominator needs a numerator. Numerator and denominator must agree with a value given
+    beside them at the precision the value was written with (at most the indicator's decimals).
+    """
     errors: dict[str, list[str]] = {}
 
     def fail(column: str, message: str) -> None:
         errors.setdefault(column, []).append(message)
 
+    signed = kind in perf.SIGNED_KINDS
     for column, number in (
         ("value", value),
         ("numerator", numerator),
         ("denominator", denominator),
     ):
-        if number is not None and number < 0:
-            fail(column, f"{plain_number(number)} is negative; figures cannot be negative")
+        if number is not None and number < 0 and (column != "value" or not signed):
+            fail(column, f"{plain_number(number)} is negative; a {kind} figure cannot be")
     if marker and (value is not None or numerator is not None or denominator is not None):
         fail(
             "value", f"'{marker}' means no figure, so leave value, numerator and denominator blank"
         )
-    if (numerator is None) != (denominator is None):
-        missing = "denominator" if denominator is None else "numerator"
-        fail(missing, f"a {missing} is needed when the {_other(missing)} is given")
-    if value is not None and unit == perf.Unit.PERCENTAGE and value > 100:
+    if denominator is not None and numerator is None:
+        fail("numerator", "a numerator is needed when the denominator is given")
+    if numerator is not None and denominator is None and value is None and not marker:
+        fail("denominator", "give the denominator, or the value the numerator is a count of")
+    if value is not None and kind == perf.Kind.PERCENTAGE and value > 100:
         fail("value", f"{plain_number(value)}% is above 100%")
-    if value is not None and unit == perf.Unit.COUNT and value != value.to_integral_value():
+    if value is not None and kind == perf.Kind.COUNT and value != value.to_integral_value():
         fail("value", f"{plain_number(value)} is not a whole number, and this indicator is a count")
     if errors or numerator is None or denominator is None:
         return errors
@@ -69,26 +79,32 @@ def check_measurement(
         elif value is None:
             fail("value", "0 of 0 has no value: give the value or the marker '-'")
         return errors
-    if unit in RATIOS and numerator > denominator:
+    if kind in perf.RATIO_KINDS and numerator > denominator:
         fail(
             "numerator",
             f"the numerator {plain_number(numerator)} is above the denominator "
             f"{plain_number(denominator)}",
         )
         return errors
+    if factor is None:
+        if value is not None:
+            return errors  # nothing to check the value against
+        fail(
+            "denominator",
+            "this rate's unit does not say per how many (e.g. 'Rate per 10,000'), so a value "
+            "cannot be worked out from numerator and denominator",
+        )
+        return errors
     if value is not None:
-        expected = perf.ratio_value(unit, numerator, denominator, decimals)
-        if perf.round_to(value, decimals) != expected:
+        shown = min(decimals, places if places is not None else decimals)
+        expected = perf.ratio_value(factor, numerator, denominator, shown)
+        if perf.round_to(value, shown) != expected:
             fail(
                 "value",
                 f"{plain_number(value)} disagrees with {plain_number(numerator)} of "
-                f"{plain_number(denominator)}, which is {expected} to {decimals} decimal place(s)",
+                f"{plain_number(denominator)}, which is {expected} to {shown} decimal place(s)",
             )
     return errors
-
-
-def _other(column: str) -> str:
-    return "numerator" if column == "denominator" else "denominator"
 
 
 def plain_number(number: Decimal | None) -> str:

@@ -48,7 +48,7 @@ from decimal import Decimal
 from . import performance as perf
 from .measurements import plain_number
 from .models import Benchmark, Figure, Framework, Indicator, Target
-from .summary import reference_key
+from .summary import bands
 
 
 class Check(perf.StrEnum):
@@ -132,7 +132,7 @@ class UnusualMove:
 
 
 def unusual_move(
-    previous: Decimal, current: Decimal, earlier_changes: Sequence[Decimal], unit: perf.Unit
+    previous: Decimal, current: Decimal, earlier_changes: Sequence[Decimal], kind: perf.Kind
 ) -> UnusualMove | None:
     """Why the move from ``previous`` to ``current`` is unusual, or None when it is not.
 
@@ -153,7 +153,7 @@ def unusual_move(
     change = abs(current - previous)
     if change == 0:
         return None
-    percentage = unit == perf.Unit.PERCENTAGE
+    percentage = kind == perf.Kind.PERCENTAGE
     if len(earlier_changes) >= MIN_EARLIER_CHANGES:
         usual = statistics.median(abs(c) for c in earlier_changes)
         if usual > 0 and change > USUAL_MOVE_FACTOR * usual:
@@ -217,11 +217,19 @@ def check_month(
     month = month.replace(day=1)
     today = today or datetime.date.today()
     sections = list(framework.ordered_sections())
-    section_order = {section.id: index for index, section in enumerate(sections)}
-    indicators = sorted(
-        Indicator.objects.filter(section__in=sections, retired=False).select_related("section"),
-        key=lambda i: (section_order[i.section_id], reference_key(i.reference)),
-    )
+    # In the summary's order, so the two pages list indicators alike.
+    indicators = [
+        indicator
+        for _, _, banded in bands(
+            sections,
+            list(
+                Indicator.objects.filter(section__in=sections, retired=False).select_related(
+                    "section", "parent"
+                )
+            ),
+        )
+        for indicator in banded
+    ]
     ids = [indicator.id for indicator in indicators]
     # The month and the 36 before it: the previous figure, the changes into each of the 12
     # months before a monthly indicator's month, and the changes of a termly or quarterly one.
@@ -308,10 +316,10 @@ def _unusual(
     if previous is None:
         return ""
     changes = [abs(b - a) for a, b in pairs if a is not None and b is not None]
-    move = unusual_move(previous, current, changes, indicator.unit_enum)
+    move = unusual_move(previous, current, changes, indicator.kind_enum)
     if move is None:
         return ""
-    percentage = indicator.unit_enum == perf.Unit.PERCENTAGE
+    percentage = indicator.kind_enum == perf.Kind.PERCENTAGE
 
     def points(amount: Decimal) -> str:
         if not percentage:
@@ -390,7 +398,7 @@ def _ratio(indicator: Indicator, month: datetime.date, figure: Figure | None) ->
     numerator, denominator = figure.numerator, figure.denominator
     where = f"{indicator.reference} for {perf.month_label(month)}"
     of = f"{plain_number(numerator)} of {plain_number(denominator)}"
-    if indicator.unit_enum == perf.Unit.PERCENTAGE and numerator > denominator:
+    if indicator.kind_enum in perf.RATIO_KINDS and numerator > denominator:
         return (
             f"{where} has numerator {plain_number(numerator)} above its denominator "
             f"{plain_number(denominator)}"
@@ -401,11 +409,15 @@ def _ratio(indicator: Indicator, month: datetime.date, figure: Figure | None) ->
         if numerator == 0:
             return ""  # 0 of 0 gives no value; whatever value was entered stands
         return f"{where} has {of}: a numerator over a zero denominator"
-    value = perf.round_to(figure.value, indicator.decimals)
-    expected = perf.ratio_value(indicator.unit_enum, numerator, denominator, indicator.decimals)
+    factor = indicator.factor
+    if factor is None:
+        return ""
+    shown = min(indicator.decimals, figure.places if figure.places is not None else 4)
+    value = perf.round_to(figure.value, shown)
+    expected = perf.ratio_value(factor, numerator, denominator, shown)
     if value == expected:
         return ""
     return (
-        f"{where} is {indicator.format(value)}, but {of} is {indicator.format(expected)} "
-        f"to {indicator.decimals} decimal place(s)"
+        f"{where} is {indicator.format(value, places=shown)}, but {of} is "
+        f"{indicator.format(expected, places=shown)} to {shown} decimal place(s)"
     )

@@ -8,13 +8,13 @@ all draw from the object it returns, so they cannot disagree.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import performance as perf
-from .models import Benchmark, Figure, Framework, Indicator, Outturn, Target
+from .measurements import plain_number
+from .models import Benchmark, Figure, Framework, Indicator, Outturn, Section, Target
 
 SUMMARY_MONTHS = 3
 OUTTURN_YEARS = 5
@@ -23,12 +23,38 @@ MEASURES = tuple(perf.Measure)
 
 @dataclass(frozen=True)
 class Cell:
-    """One figure as printed: its text and, when it is a number, the number."""
+    """One figure as printed: its text and, when it is a number, the number.
+
+    A year to date built from fewer months than the year so far is ``partial``: ``months`` of
+    ``expected``; wherever it is shown it is marked (``marked``).
+    """
 
     text: str
     value: Decimal | None = None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    months: int = 0
+    expected: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return self.months < self.expected
+
+    @property
+    def partial_note(self) -> str:
+        return f"partial: {self.months} of {self.expected} months" if self.partial else ""
+
+    @property
+    def marked(self) -> str:
+        """The text with its partial mark, as the export and the PDF print it."""
+        return f"{self.text} ({self.partial_note})" if self.partial else self.text
+
+    @property
+    def count(self) -> str:
+        """``7 of 7`` where the figure has a numerator and denominator, else ""."""
+        if self.numerator is None or self.denominator is None:
+            return ""
+        return f"{plain_number(self.numerator)} of {plain_number(self.denominator)}"
 
 
 BLANK = Cell("")
@@ -41,7 +67,8 @@ class SummaryRow:
     title: str
     section_code: str
     polarity: perf.Polarity
-    unit: perf.Unit
+    unit: str
+    kind: perf.Kind
     aggregation: perf.Aggregation
     frequency: perf.Frequency
     months: tuple[Cell, ...]
@@ -62,9 +89,12 @@ class SummaryRow:
 
 @dataclass(frozen=True)
 class SummarySection:
+    """A band of the summary: one section, or the sections that share a theme."""
+
     code: str
     title: str
     rows: tuple[SummaryRow, ...]
+    link: str = ""  # the section's code when the band is one section (its page)
 
 
 @dataclass(frozen=True)
@@ -84,13 +114,6 @@ class Summary:
         return [row for section in self.sections for row in section.rows]
 
 
-def reference_key(reference: str) -> tuple[object, ...]:
-    """Sort references as people read them: 6.2 before 6.10, `NEW` last."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"[.\s]", reference)
-    )
-
-
 def build_summary(
     framework: Framework, month: datetime.date, section_code: str | None = None
 ) -> Summary:
@@ -104,12 +127,14 @@ def build_summary(
     if section_code is not None:
         sections = [s for s in sections if s.code == section_code]
     indicators = list(
-        Indicator.objects.filter(section__in=sections, retired=False).select_related("section")
+        Indicator.objects.filter(section__in=sections, retired=False).select_related(
+            "section", "parent"
+        )
     )
     ids = [indicator.id for indicator in indicators]
     # Twelve months back is enough for every figure the summary uses: the three months shown,
     # the year to date, and the previous figure of a termly or quarterly indicator.
-    earliest = min(perf.previous_months(month, 12)[0], months[0])
+    earliest = min(perf.previous_months(month, 13)[0], months[0])
     figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
     for figure in Figure.objects.filter(
         indicator_id__in=ids, month__gte=earliest, month__lte=month
@@ -123,34 +148,68 @@ def build_summary(
     for benchmark in Benchmark.objects.filter(indicator_id__in=ids).select_related("indicator"):
         benchmarks[benchmark.indicator_id][perf.Measure(benchmark.measure)] = benchmark
 
-    by_section: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in indicators:
-        by_section[indicator.section_id].append(indicator)
-    built = []
-    for section in sections:
-        rows = [
-            summary_row(
-                indicator,
-                month,
-                months,
-                outturn_years,
-                figures[indicator.id],
-                targets.get(indicator.id),
-                outturns[indicator.id],
-                benchmarks[indicator.id],
-            )
-            for indicator in sorted(
-                by_section[section.id], key=lambda i: reference_key(i.reference)
-            )
-        ]
-        built.append(SummarySection(code=section.code, title=section.title, rows=tuple(rows)))
+    rows = {
+        indicator.id: summary_row(
+            indicator,
+            month,
+            months,
+            outturn_years,
+            figures[indicator.id],
+            targets.get(indicator.id),
+            outturns[indicator.id],
+            benchmarks[indicator.id],
+        )
+        for indicator in indicators
+    }
     return Summary(
         framework=framework.name,
         month=month,
         months=months,
         outturn_years=outturn_years,
-        sections=tuple(built),
+        sections=tuple(
+            SummarySection(
+                code,
+                title,
+                tuple(rows[indicator.id] for indicator in banded),
+                link="" if code.startswith("theme:") else code,
+            )
+            for code, title, banded in bands(sections, indicators)
+        ),
     )
+
+
+def bands(
+    sections: list[Section], indicators: list[Indicator]
+) -> list[tuple[str, str, list[Indicator]]]:
+    """The summary's bands in the framework's order: sections that share a theme make one band
+    (the published summary's "LOOKED AFTER CHILDREN" holds four sections), any other section is
+    a band of its own.
+
+    Bands and the rows within them follow the catalogue's order: a band comes where its first
+    indicator does, and its rows interleave its sections by order (the sample's orders are its
+    file's, so 6.8 of Reviews sits between 6.7 and 6.9 of Looked After Children, as printed).
+    """
+    position = {section.id: index for index, section in enumerate(sections)}
+    grouped: dict[str, tuple[str, list[Indicator]]] = {}
+    for section in sections:
+        code = f"theme:{section.theme}" if section.theme else section.code
+        grouped.setdefault(code, (section.theme or section.title, []))
+    for indicator in indicators:
+        section = indicator.section
+        code = f"theme:{section.theme}" if section.theme else section.code
+        grouped[code][1].append(indicator)
+
+    def row_key(indicator: Indicator) -> tuple[object, ...]:
+        catalogue = indicator.catalogue_key()
+        return (catalogue[0], position[indicator.section_id], catalogue)
+
+    ordered = [
+        (code, title, sorted(members, key=row_key))
+        for code, (title, members) in grouped.items()
+        if members
+    ]
+    ordered.sort(key=lambda band: row_key(band[2][0])[:2])
+    return ordered
 
 
 def summary_row(
@@ -163,19 +222,13 @@ def summary_row(
     outturns: dict[int, Outturn],
     benchmarks: dict[perf.Measure, Benchmark],
 ) -> SummaryRow:
+    for figure in figures.values():
+        figure.indicator = indicator  # loaded already: printing a figure needs no query
+    for outturn in outturns.values():
+        outturn.indicator = indicator
     polarity = indicator.polarity_enum
-    unit = indicator.unit_enum
-    latest = _value(indicator, figures.get(month))
-    ytd = perf.year_to_date(
-        indicator.aggregation_enum,
-        unit,
-        [
-            _month_figure(indicator, figures.get(m))
-            for m in perf.months_of_year(perf.financial_year(month))
-            if m <= month
-        ],
-        indicator.decimals,
-    )
+    latest = _value(figures.get(month))
+    previous, last = travel_pair(indicator, month, figures)
     benchmark_values = {measure: b.value for measure, b in benchmarks.items()}
     return SummaryRow(
         indicator_id=indicator.id,
@@ -183,16 +236,13 @@ def summary_row(
         title=indicator.display_title,
         section_code=indicator.section.code,
         polarity=polarity,
-        unit=unit,
+        unit=indicator.unit,
+        kind=indicator.kind_enum,
         aggregation=indicator.aggregation_enum,
         frequency=perf.Frequency(indicator.frequency),
         months=tuple(measurement_cell(indicator, figures.get(m)) for m in months),
-        ytd=(
-            Cell(indicator.format(ytd.value), ytd.value, ytd.numerator, ytd.denominator)
-            if ytd
-            else Cell("-")
-        ),
-        dot=perf.direction_of_travel(polarity, previous_value(indicator, month, figures), latest),
+        ytd=ytd_cell(indicator, month, figures),
+        dot=perf.direction_of_travel(polarity, previous, last),
         rag=perf.rag(target.thresholds, latest) if target else None,
         red=target.red if target else "",
         amber=target.amber if target else "",
@@ -203,39 +253,68 @@ def summary_row(
     )
 
 
-def previous_value(
+def ytd_cell(
     indicator: Indicator, month: datetime.date, figures: dict[datetime.date, Figure]
-) -> Decimal | None:
-    """The figure DOT compares with: last month's, or for termly and quarterly indicators the
-    latest earlier figure (the previous term), as the seeds print arrows for termly rows."""
-    earlier = perf.previous_months(month, 13)[:-1]
+) -> Cell:
+    """The year to date as at ``month``, marked partial when months of the year lack a figure."""
+    ytd = perf.year_to_date(
+        indicator.aggregation_enum,
+        indicator.kind_enum,
+        indicator.factor,
+        [
+            _month_figure(figures.get(m))
+            for m in perf.months_of_year(perf.financial_year(month))
+            if m <= month
+        ],
+        indicator.decimals,
+    )
+    if ytd is None:
+        return Cell("-")
+    # Only a monthly indicator has a figure every month; a termly one is blank between terms.
+    monthly = indicator.frequency == perf.Frequency.MONTHLY
+    return Cell(
+        indicator.format(ytd.value),
+        ytd.value,
+        ytd.numerator,
+        ytd.denominator,
+        months=ytd.months,
+        expected=ytd.expected if monthly else ytd.months,
+    )
+
+
+def travel_pair(
+    indicator: Indicator, month: datetime.date, figures: dict[datetime.date, Figure]
+) -> tuple[Decimal | None, Decimal | None]:
+    """The two figures direction of travel compares: last month's and this month's, or for a
+    termly or quarterly indicator the latest term's figure (as at this month) and the term's
+    before it, as the seeds print arrows for termly rows."""
+    earlier = perf.previous_months(month, 13)
     if indicator.frequency == perf.Frequency.MONTHLY:
-        return _value(indicator, figures.get(earlier[-1]))
-    for m in reversed(earlier):
-        value = _value(indicator, figures.get(m))
-        if value is not None:
-            return value
-    return None
+        return _value(figures.get(earlier[-2])), _value(figures.get(month))
+    valued = [v for v in (_value(figures.get(m)) for m in reversed(earlier)) if v is not None]
+    if not valued:
+        return None, None
+    return (valued[1] if len(valued) > 1 else None), valued[0]
 
 
-def _value(indicator: Indicator, figure: Figure | None) -> Decimal | None:
+def _value(figure: Figure | None) -> Decimal | None:
     """The figure as printed, so that comparisons agree with what the reader sees."""
-    if figure is None or figure.value is None:
+    if figure is None:
         return None
-    return perf.round_to(figure.value, indicator.decimals)
+    return figure.shown_value  # the caller has set figure.indicator
 
 
-def _month_figure(indicator: Indicator, figure: Figure | None) -> perf.MonthFigure:
+def _month_figure(figure: Figure | None) -> perf.MonthFigure:
     if figure is None:
         return perf.MonthFigure(None)
-    return perf.MonthFigure(_value(indicator, figure), figure.numerator, figure.denominator)
+    return perf.MonthFigure(_value(figure), figure.numerator, figure.denominator)
 
 
 def measurement_cell(indicator: Indicator, measurement: Figure | Outturn | None) -> Cell:
     if measurement is None:
         return Cell("-")
     return Cell(
-        indicator.format(measurement.value, measurement.marker),
+        indicator.format(measurement.value, measurement.marker, measurement.places),
         measurement.value,
         measurement.numerator,
         measurement.denominator,
@@ -267,10 +346,10 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
             row.title,
             row.section_code,
             row.polarity.value,
-            row.unit.value,
+            row.unit,
             row.aggregation.value,
             *(cell.text for cell in row.months),
-            row.ytd.text,
+            row.ytd.marked,
             row.dot.value if row.dot else "",
             row.rag.value if row.rag else "",
             row.red,
@@ -318,10 +397,12 @@ def filter_summary(
             return False
         return not exceptions_only or is_exception(row)
 
+    def keep_row(row: SummaryRow) -> bool:
+        return (not section or row.section_code == section) and keep(row)
+
     sections = tuple(
-        SummarySection(s.code, s.title, tuple(row for row in s.rows if keep(row)))
+        SummarySection(s.code, s.title, tuple(row for row in s.rows if keep_row(row)), s.link)
         for s in summary.sections
-        if not section or s.code == section
     )
     return Summary(
         framework=summary.framework,

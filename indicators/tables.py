@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from . import performance as perf
 from .models import Benchmark, Figure, FigureRevision, Indicator, Outturn, Section, Target
+from .models.catalogue import in_catalogue_order
 from .restatements import restatements
-from .summary import OUTTURN_YEARS, Cell, measurement_cell, reference_key
+from .summary import OUTTURN_YEARS, Cell, measurement_cell, ytd_cell
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Column:
     indicator_id: int
     reference: str
     title: str
-    unit: perf.Unit
+    unit: str
+    kind: perf.Kind
     polarity: perf.Polarity
     months: tuple[Cell, ...]  # April..March of the financial year; blank after the report month
     ytd: Cell
@@ -66,9 +68,8 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
     year = perf.financial_year(month)
     months = tuple(perf.months_of_year(year))
     outturn_years = tuple(range(year - OUTTURN_YEARS, year))
-    indicators = sorted(
-        Indicator.objects.filter(section=section, retired=False),
-        key=lambda indicator: reference_key(indicator.reference),
+    indicators = in_catalogue_order(
+        Indicator.objects.filter(section=section, retired=False).select_related("parent")
     )
     ids = [indicator.id for indicator in indicators]
     figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
@@ -84,35 +85,22 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
     columns = []
     for indicator in indicators:
         own = figures[indicator.id]
-        ytd = perf.year_to_date(
-            indicator.aggregation_enum,
-            indicator.unit_enum,
-            [
-                perf.MonthFigure(
-                    perf.round_to(f.value, indicator.decimals) if f.value is not None else None,
-                    f.numerator,
-                    f.denominator,
-                )
-                for f in (own.get(m) for m in months if m <= month)
-                if f is not None
-            ],
-            indicator.decimals,
-        )
+        for figure in own.values():
+            figure.indicator = indicator
         target = targets.get(indicator.id)
         columns.append(
             Column(
                 indicator_id=indicator.id,
                 reference=indicator.reference,
                 title=indicator.display_title,
-                unit=indicator.unit_enum,
+                unit=indicator.unit,
+                kind=indicator.kind_enum,
                 polarity=indicator.polarity_enum,
                 months=tuple(
                     measurement_cell(indicator, own.get(m)) if m <= month else Cell("")
                     for m in months
                 ),
-                ytd=Cell(indicator.format(ytd.value), ytd.value, ytd.numerator, ytd.denominator)
-                if ytd
-                else Cell("-"),
+                ytd=ytd_cell(indicator, month, own),
                 outturns=tuple(
                     measurement_cell(indicator, outturns[indicator.id].get(y))
                     for y in outturn_years
@@ -151,7 +139,7 @@ def section_figures(section: Section, month: datetime.date) -> dict[str, object]
             "labels": [perf.month_label(m) for m in table.months],
             "values": [float(c.value) if c.value is not None else None for c in column.months],
             "target": float(column.green) if column.green is not None else None,
-            "percent": column.unit == perf.Unit.PERCENTAGE,
+            "percent": column.kind == perf.Kind.PERCENTAGE,
         }
         for column in table.columns
     ]

@@ -65,7 +65,7 @@ def data_note(row: SummaryRow) -> str:
     """The seeds' DATA NOTE column: the unit, or "YTD Average" for year-to-date averages."""
     if row.aggregation == perf.Aggregation.YTD_AVERAGE:
         return perf.Aggregation.YTD_AVERAGE.value
-    return row.unit.value
+    return row.unit
 
 
 def summary_groups(reporting_month: ReportingMonth) -> tuple[list[snapshot.SummaryGroup], Any]:
@@ -82,7 +82,7 @@ def summary_groups(reporting_month: ReportingMonth) -> tuple[list[snapshot.Summa
                     "polarity": row.polarity.value,
                     "data_note": data_note(row),
                     "months": [cell.text for cell in row.months],
-                    "ytd": row.ytd.text,
+                    "ytd": row.ytd.marked,
                     "dot": dot_cell(row, framework.dot_convention),
                     "rag": row.rag.value if row.rag else "",
                     "red": row.red,
@@ -149,7 +149,7 @@ def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]
                         "reference": column.reference,
                         "title": column.title,
                         "months": [cell.text for cell in column.months],
-                        "ytd": column.ytd.text,
+                        "ytd": column.ytd.marked,
                         "outturns": [cell.text for cell in column.outturns],
                         "benchmarks": [cell.text for cell in column.benchmarks],
                     }
@@ -159,7 +159,7 @@ def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]
                     {
                         "reference": column.reference,
                         "title": column.title,
-                        "percent": column.unit == perf.Unit.PERCENTAGE,
+                        "percent": column.kind == perf.Kind.PERCENTAGE,
                         "values": [
                             float(cell.value) if cell.value is not None else None
                             for cell in column.months

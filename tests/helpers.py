@@ -7,6 +7,8 @@ import io
 
 from openpyxl import Workbook
 
+from indicators.importing.pipeline import import_file
+from indicators.importing.plan import Plan
 from indicators.models import (
     Benchmark,
     Figure,
@@ -53,6 +55,10 @@ def database_state() -> dict[str, list[tuple[object, ...]]]:
                 "frequency",
                 "decimals",
                 "tags",
+                "kind",
+                "order",
+                "parent_id",
+                "lait",
             )
         ),
         "targets": sorted(
@@ -60,7 +66,14 @@ def database_state() -> dict[str, list[tuple[object, ...]]]:
         ),
         "figures": sorted(
             Figure.objects.values_list(
-                "indicator_id", "month", "value", "marker", "numerator", "denominator", "note"
+                "indicator_id",
+                "month",
+                "value",
+                "marker",
+                "numerator",
+                "denominator",
+                "note",
+                "places",
             )
         ),
         "revisions": sorted(FigureRevision.objects.values_list("id", flat=False)),
@@ -73,3 +86,11 @@ def database_state() -> dict[str, list[tuple[object, ...]]]:
             Benchmark.objects.values_list("indicator_id", "measure", "value", "year", "source")
         ),
     }
+
+
+def imported(kind: str, name: str, content: bytes, actor: object = None) -> Plan:
+    """Import a file as the command line does (plan, then apply when clean); the plan says what
+    it did, or its errors."""
+    plan, applied = import_file(kind, name, content, actor)
+    assert applied is None or applied.applied, applied.message
+    return plan

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from indicators.uploads import receive_upload
+from indicators.importing.uploads import receive_upload
 from tests.helpers import csv_bytes
 
 OFFICER, HEAD, APPROVER, PANEL = "officer", "hos.lac", "approver", "panel"
@@ -36,7 +36,7 @@ def pages(framework_id: int, upload_id: int) -> list[tuple[str, set[str]]]:
 def upload(sample):
     officer = get_user_model().objects.get(username=OFFICER)
     content = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-05", "610"]])
-    upload, _ = receive_upload("figures", "may.csv", content, officer)
+    upload = receive_upload("figures", "may.csv", content, officer)
     return upload
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpp.audit import PAGE_SIZE, Kind, Timeline, audit_page
-from indicators.uploads import confirm_upload, preview_upload, receive_upload, revert_upload
+from indicators.importing.uploads import confirm_upload, receive_upload, revert_upload
 from narratives import services
 from narratives.models import Narrative
 from reports.models import BuildStatus, Edition
@@ -37,10 +37,9 @@ def history(sample_month):
     officer, approver, author = user("officer"), user("approver"), user("hos.lac")
     assert sign_in(Client(), "officer", DEMO_PASSWORD) == 302
     assert sign_in(Client(), "approver", "not-the-password") == 200
-    upload, _ = receive_upload("figures", "rerun.csv", RERUN, officer)
-    fingerprint = preview_upload(upload).fingerprint
-    assert confirm_upload(upload.pk, upload.checksum, fingerprint, officer).applied
-    assert revert_upload(upload.pk, officer).reverted
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
+    assert revert_upload(upload.pk, officer).done
     lac = Narrative.objects.get(reporting_month=sample_month, section__code="LAC")
     services.submit(lac, author)
     services.approve(lac, approver)

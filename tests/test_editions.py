@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from indicators.uploads import confirm_upload, receive_upload
+from indicators.importing.uploads import confirm_upload, receive_upload
 from narratives.models import Narrative
 from reports import pdf, services
 from reports.models import BuildStatus, Edition, PaperDetails
@@ -148,8 +148,8 @@ def test_issuing_needs_a_signed_off_draft_of_the_same_content(month):
     services.sign_off(draft, user("approver"))
     # A re-run after sign-off changes April's number of looked-after children.
     rerun = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "610"]])
-    upload, report = receive_upload("figures", "april-rerun.csv", rerun, user("officer"))
-    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, user("officer")).applied
+    upload = receive_upload("figures", "april-rerun.csv", rerun, user("officer"))
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, user("officer")).done
     with pytest.raises(services.EditionError) as refused:
         services.issue_report(month, user("officer"))
     assert "the performance summary, LOOKED AFTER CHILDREN changed after Issue 1, Draft 1" in str(
@@ -178,8 +178,8 @@ def test_an_issued_edition_never_changes_after_a_rerun(month):
     paper_bytes = Path(issued.paper.path).read_bytes()
     frozen = issued.snapshot
     rerun = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "610"]])
-    upload, report = receive_upload("figures", "april-rerun.csv", rerun, user("officer"))
-    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, user("officer")).applied
+    upload = receive_upload("figures", "april-rerun.csv", rerun, user("officer"))
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, user("officer")).done
     build_edition.delay(issued.pk)  # a late re-delivery of its build task
     issued.refresh_from_db()
     assert Path(issued.pdf.path).read_bytes() == report_bytes

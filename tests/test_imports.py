@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from indicators.exports import export_dataset, render
-from indicators.imports import RowError, import_file
+from indicators.importing.kinds import LOAD_ORDER
+from indicators.importing.pipeline import import_file
+from indicators.importing.rows import RowError
 from indicators.models import Figure, FigureRevision, Target
-from indicators.resources import LOAD_ORDER
-from tests.helpers import csv_bytes, database_state, xlsx_bytes
+from tests.helpers import csv_bytes, database_state, imported, xlsx_bytes
 
 FIGURES_HEADER = ["indicator", "month", "value", "numerator", "denominator", "note"]
 
@@ -22,10 +23,10 @@ def figures_file(*rows: list[str]) -> bytes:
 
 def errors_of(kind: str, name: str, content: bytes) -> list[RowError]:
     before = database_state()
-    report = import_file(kind, name, content)
-    assert not report.ok
+    plan, applied = import_file(kind, name, content, None)
+    assert not plan.ok and applied is None
     assert database_state() == before, "a refused file must change nothing"
-    return report.errors
+    return plan.errors
 
 
 BAD_FIGURE_ROWS = [
@@ -36,7 +37,10 @@ BAD_FIGURE_ROWS = [
     (["6.8", "2020-04", "abc", "", "", ""], "value", "'abc' is not a number"),
     (["6.1", "2020-04", "-3", "", "", ""], "value", "negative"),
     (["6.1", "2020-04", "604.5", "", "", ""], "value", "not a whole number"),
-    (["6.8", "2020-04", "95.2%", "139", "", ""], "denominator", "a denominator is needed"),
+    (["6.8", "2020-04", "", "", "146", ""], "numerator", "a numerator is needed"),
+    (["6.8", "2020-04", "", "139", "", ""], "denominator", "give the denominator"),
+    (["6.8", "2020-04", "", "", "", "a note"], "value", "no figure"),
+    (["6.8", "2020-04", "95.2", "", "", "bell\x07"], "note", "control character"),
     (["6.8", "2020-04", "90.0%", "139", "146", ""], "value", "disagrees with 139 of 146"),
     (["6.8", "2020-04", "n/a", "139", "146", ""], "value", "means no figure"),
     (["6.2", "2020-04", "106.12345", "", "", ""], "value", "more than 4 decimal places"),
@@ -105,7 +109,8 @@ def test_missing_and_unknown_columns_name_the_expected_columns(sample):
         ("blank.csv", b"\n\n  \n", "blank.csv is empty"),
         ("header.csv", b"indicator,month,value\n", "has a header row but no rows of data"),
         ("picture.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV or XLSX file"),
-        ("fake.xlsx", b"PK\x03\x04 this is not a workbook", "not a CSV or XLSX file"),
+        ("fake.xlsx", b"PK\x03\x04 this is not a workbook", "not a readable XLSX workbook"),
+        ("text.xlsx", b"indicator,month\n6.1,2020-04\n", "not an XLSX workbook"),
         ("latin1.csv", "indicator,month,value\n6.1,2020-04,caf\xe9\n".encode("latin-1"), "UTF-8"),
     ],
 )
@@ -122,8 +127,9 @@ def test_dry_run_counts_new_changed_unchanged_and_writes_nothing(sample):
         ["6.1", "2020-03", "596", "", "", ""],  # changed (re-run)
         ["6.1", "2020-05", "610", "", "", ""],  # new
     )
-    report = import_file("figures", "rerun.csv", content, dry_run=True)
-    assert report.ok and (report.new, report.changed, report.unchanged) == (1, 1, 1)
+    plan, applied = import_file("figures", "rerun.csv", content, None, dry_run=True)
+    assert plan.ok and applied is None
+    assert plan.counts == {"new": 1, "changed": 1, "unchanged": 1}
     assert database_state() == before
 
 
@@ -134,8 +140,8 @@ def test_a_rerun_keeps_every_change_with_who_when_and_source(sample):
         ["6.8", "2020-04", "", "140", "146", "late reviews entered"],
         ["6.10", "2020-04", "84.4%", "", "", ""],
     )
-    report = import_file("figures", "rerun-may.csv", content, user=officer)
-    assert (report.new, report.changed, report.unchanged) == (0, 2, 1)
+    plan = imported("figures", "rerun-may.csv", content, officer)
+    assert plan.counts == {"new": 0, "changed": 2, "unchanged": 1}
     figure = Figure.objects.get(indicator__reference="6.8", month="2020-04-01")
     assert figure.value == Decimal("95.9")  # computed from 140 of 146
     revision = figure.revisions.first()
@@ -157,8 +163,8 @@ def test_markers_and_month_spellings_are_accepted(sample):
         ["6.14", "May 2020", "TBC", "", "", ""],
         ["10.5", "2020-05", "N/A", "", "", ""],
     )
-    report = import_file("figures", "markers.csv", content)
-    assert report.ok, report.errors
+    plan = imported("figures", "markers.csv", content)
+    assert plan.ok, plan.errors
     markers = dict(
         Figure.objects.filter(month="2020-05-01").values_list("indicator__reference", "marker")
     )
@@ -167,8 +173,8 @@ def test_markers_and_month_spellings_are_accepted(sample):
 
 def test_headers_ignore_case_spaces_and_order_and_bom(sample):
     content = csv_bytes([[" Month ", "VALUE", "Indicator"], ["2020-05", "611", "6.1"]], bom=True)
-    report = import_file("figures", "bom.csv", content)
-    assert report.ok and report.new == 1
+    plan = imported("figures", "bom.csv", content)
+    assert plan.ok and plan.counts["new"] == 1
 
 
 def test_xlsx_with_typed_cells_imports(sample):
@@ -183,9 +189,9 @@ def test_xlsx_with_typed_cells_imports(sample):
             ["6.8", "Apr-20", 95.2, 139, 146],
         ]
     )
-    report = import_file("figures", "may.xlsx", content)
-    assert report.ok, report.errors
-    assert (report.new, report.unchanged) == (2, 1)
+    plan = imported("figures", "may.xlsx", content)
+    assert plan.ok, plan.errors
+    assert (plan.counts["new"], plan.counts["unchanged"]) == (2, 1)
     assert Figure.objects.get(indicator__reference="6.12", month="2020-05-01").value == Decimal(
         "62.5"
     )
@@ -204,14 +210,14 @@ def test_xlsx_errors_use_spreadsheet_row_numbers(sample):
     assert [(e.row, e.column) for e in errors] == [(4, "value")]
 
 
-@pytest.mark.parametrize("kind", LOAD_ORDER)
+@pytest.mark.parametrize("kind", [kind.name for kind in LOAD_ORDER])
 @pytest.mark.parametrize("file_name", ["export.csv", "export.xlsx"])
 def test_an_export_imports_back_unchanged(sample, kind, file_name):
     content = render(export_dataset(kind), file_name)
     before = database_state()
-    report = import_file(kind, file_name, content)
-    assert report.ok, report.errors
-    assert report.new == report.changed == 0 and report.unchanged > 0
+    plan = imported(kind, file_name, content)
+    assert plan.ok, plan.errors
+    assert plan.counts["new"] == plan.counts["changed"] == 0 and plan.counts["unchanged"] > 0
     assert database_state() == before
 
 

@@ -31,7 +31,8 @@ def row(
         title="Visits",
         section_code="LAC-RPV",
         polarity=polarity,
-        unit=perf.Unit.PERCENTAGE,
+        unit="Percentage",
+        kind=perf.Kind.PERCENTAGE,
         aggregation=perf.Aggregation.SNAPSHOT,
         frequency=perf.Frequency.MONTHLY,
         months=(Cell("-"), Cell(f"{value}%" if value else "-", number)),
@@ -140,7 +141,7 @@ def test_the_april_2020_sample(sample):
 
     def rows(month):
         summary = build_summary(sample, month)
-        return [r for s in summary.sections if s.code == "LAC-RPV" for r in s.rows]
+        return [r for r in summary.rows if r.section_code == "LAC-RPV"]
 
     points = talking_points(rows(datetime.date(2020, 4, 1)), rows(datetime.date(2020, 3, 1)))
     assert any(p.startswith("6.20 ") for p in points), points

@@ -8,12 +8,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from indicators.imports import import_file
 from indicators.services import open_month
 from narratives import services
 from narratives.models import Narrative, Status
 from narratives.rules import Verb
-from tests.helpers import csv_bytes
+from tests.helpers import csv_bytes, imported
 from tests.narrative_world import APRIL, bring_to, make_world, sample_narratives, timetable
 
 ROLES = ("officer", "hos", "other_hos", "approver", "panel")
@@ -327,7 +326,7 @@ def test_writing_with_the_figures_in_view(sample):
     client.force_login(users.get(username="hos.lac-rpv"))
     officer = users.get(username="officer")
     rerun = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "605"]])
-    assert import_file("figures", "rerun.csv", rerun, user=officer).ok
+    assert imported("figures", "rerun.csv", rerun, officer).ok
     html = client.get(page(narrative)).content.decode()
     assert "LOOKED AFTER CHILDREN - REVIEWS, PLANS &amp; VISITS" in html
     assert "Monthly figures, 2020/21, as at April 2020" in html

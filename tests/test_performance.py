@@ -12,10 +12,12 @@ from decimal import Decimal
 import pytest
 
 from indicators.performance import (
+    AGGREGATION_ALIASES,
     Aggregation,
     Band,
     Dot,
     Frequency,
+    Kind,
     Marker,
     Measure,
     MonthFigure,
@@ -24,24 +26,25 @@ from indicators.performance import (
     ThresholdError,
     ThresholdKind,
     Thresholds,
-    Unit,
     Ytd,
     direction_of_travel,
     financial_year,
     format_value,
+    kind_of_unit,
     month_key,
     month_label,
     months_of_year,
     numeric_direction,
     parse_choice,
     parse_month,
-    parse_number,
     parse_thresholds,
     parse_year,
     previous_months,
     quartile_band,
     rag,
+    rate_base,
     ratio_value,
+    read_figure,
     round_to,
     year_label,
     year_to_date,
@@ -73,9 +76,9 @@ R, A, G = Rag.RED, Rag.AMBER, Rag.GREEN
         (Aggregation, "financial year", Aggregation.FINANCIAL_YEAR),
         (Aggregation, "rolling year", Aggregation.ROLLING_YEAR),
         (Aggregation, "YTD average", Aggregation.YTD_AVERAGE),
-        (Unit, "Rate per 10,000", Unit.RATE_PER_10000),
-        (Unit, "percentage", Unit.PERCENTAGE),
-        (Unit, "average_count", Unit.AVERAGE_COUNT),
+        (Kind, "Percentage", Kind.PERCENTAGE),
+        (Kind, "rate", Kind.RATE),
+        (Aggregation, "As at mth end", Aggregation.SNAPSHOT),
         (Frequency, "Termly", Frequency.TERMLY),
         (Marker, "tbc", Marker.AWAITED),
         (Marker, "N/A", Marker.NOT_APPLICABLE),
@@ -86,7 +89,8 @@ R, A, G = Rag.RED, Rag.AMBER, Rag.GREEN
     ],
 )
 def test_parse_choice_matches_value_or_name(enum_cls: type, text: str, expected: object) -> None:
-    assert parse_choice(enum_cls, text) is expected
+    aliases = AGGREGATION_ALIASES if enum_cls is Aggregation else None
+    assert parse_choice(enum_cls, text, aliases) is expected
 
 
 def test_parse_choice_error_lists_the_values() -> None:
@@ -115,7 +119,15 @@ def test_enum_values_are_the_report_spellings() -> None:
     assert [d.value for d in Dot] == ["↑", "→", "↓"]
     assert [r.value for r in Rag] == ["R", "A", "G"]
     assert [m.value for m in Marker] == ["-", "n/a", "TBC"]
-    assert Unit.RATE_PER_10000 == "Rate per 10,000"
+    assert [k.value for k in Kind] == [
+        "count",
+        "percentage",
+        "rate",
+        "average",
+        "days",
+        "money",
+        "other",
+    ]
     assert Aggregation.SNAPSHOT == "As at month end"
 
 
@@ -605,80 +617,98 @@ def _parts(*parts: tuple[str, str] | None) -> list[MonthFigure]:
         else:
             numerator, denominator = D(part[0]), D(part[1])
             figures.append(
-                MonthFigure(
-                    ratio_value(Unit.PERCENTAGE, numerator, denominator, 1), numerator, denominator
-                )
+                MonthFigure(ratio_value(100, numerator, denominator, 1), numerator, denominator)
             )
     return figures
 
 
 @pytest.mark.parametrize(
-    ("aggregation", "unit", "figures", "decimals", "expected"),
+    ("aggregation", "kind", "factor", "figures", "decimals", "expected"),
     [
         # counts: the sum
-        (FY, Unit.COUNT, _months("19"), 0, Ytd(D(19))),
-        (FY, Unit.COUNT, _months("19", "12", "7"), 0, Ytd(D(38))),
-        (FY, Unit.COUNT, _months("5", None, "7", None), 0, Ytd(D(12))),
-        (FY, Unit.COUNT, _months("0", "0"), 0, Ytd(D(0))),
-        (FY, Unit.DAYS, _months("10.5", "2.5"), 1, Ytd(D(13))),
-        (FY, Unit.AVERAGE_COUNT, _months("3", "4"), 0, Ytd(D(7))),
+        (FY, Kind.COUNT, 1, _months("19"), 0, Ytd(D(19))),
+        (FY, Kind.COUNT, 1, _months("19", "12", "7"), 0, Ytd(D(38))),
+        (FY, Kind.COUNT, 1, _months("5", None, "7", None), 0, Ytd(D(12))),
+        (FY, Kind.COUNT, 1, _months("0", "0"), 0, Ytd(D(0))),
+        (FY, Kind.DAYS, 1, _months("10.5", "2.5"), 1, Ytd(D(13))),
+        (FY, Kind.AVERAGE, 1, _months("3", "4"), 0, Ytd(D(7))),
         # percentages: sum of numerators over sum of denominators
         (
             FY,
-            Unit.PERCENTAGE,
+            Kind.PERCENTAGE,
+            100,
             _parts(("17", "17"), ("5", "8"), ("13", "13"), ("7", "7")),
             1,
             Ytd(D("93.3"), D(42), D(45)),
         ),
         (
             FY,
-            Unit.PERCENTAGE,
+            Kind.PERCENTAGE,
+            100,
             _parts(("17", "17"), None, ("5", "8")),
             1,
             Ytd(D("88.0"), D(22), D(25)),
         ),
-        (FY, Unit.PERCENTAGE, _parts(("1", "8")), 1, Ytd(D("12.5"), D(1), D(8))),
+        (FY, Kind.PERCENTAGE, 100, _parts(("1", "8")), 1, Ytd(D("12.5"), D(1), D(8))),
         (
             FY,
-            Unit.RATE_PER_10000,
+            Kind.RATE,
+            10000,
             [MonthFigure(D("1.5"), D(3), D(20000)), MonthFigure(D("0.5"), D(1), D(20000))],
             1,
             Ytd(D("1.0"), D(4), D(40000)),
         ),
         # percentages without parts: a single month is its own YTD, several are not
-        (FY, Unit.PERCENTAGE, _months("25.0"), 1, Ytd(D("25.0"))),
-        (FY, Unit.PERCENTAGE, _months(None, "25.0", None), 1, Ytd(D("25.0"))),
-        (FY, Unit.PERCENTAGE, _months("25.0", "30.0"), 1, None),
-        (FY, Unit.PERCENTAGE, [MonthFigure(D(100), D(1), D(1)), MonthFigure(D(50))], 1, None),
-        (FY, Unit.PERCENTAGE, [MonthFigure(D(50), D(1))], 1, Ytd(D(50))),
+        (FY, Kind.PERCENTAGE, 100, _months("25.0"), 1, Ytd(D("25.0"))),
+        (FY, Kind.PERCENTAGE, 100, _months(None, "25.0", None), 1, Ytd(D("25.0"))),
+        (FY, Kind.PERCENTAGE, 100, _months("25.0", "30.0"), 1, None),
+        (FY, Kind.PERCENTAGE, 100, [MonthFigure(D(100), D(1), D(1)), MonthFigure(D(50))], 1, None),
+        (FY, Kind.PERCENTAGE, 100, [MonthFigure(D(50), D(1))], 1, Ytd(D(50))),
         # a zero total denominator has no YTD
-        (FY, Unit.PERCENTAGE, [MonthFigure(D(0), D(0), D(0))], 1, None),
+        (FY, Kind.PERCENTAGE, 100, [MonthFigure(D(0), D(0), D(0))], 1, None),
         # nothing to add up
-        (FY, Unit.COUNT, [], 0, None),
-        (FY, Unit.COUNT, _months(None, None), 0, None),
-        (FY, Unit.PERCENTAGE, _months(None), 1, None),
+        (FY, Kind.COUNT, 1, [], 0, None),
+        (FY, Kind.COUNT, 1, _months(None, None), 0, None),
+        (FY, Kind.PERCENTAGE, 100, _months(None), 1, None),
         # other aggregations have no separate YTD
-        (Aggregation.SNAPSHOT, Unit.COUNT, _months("604"), 0, None),
-        (Aggregation.ROLLING_YEAR, Unit.PERCENTAGE, _parts(("1", "8")), 1, None),
-        (Aggregation.YTD_AVERAGE, Unit.DAYS, _months("391.5"), 1, None),
+        (Aggregation.SNAPSHOT, Kind.COUNT, 1, _months("604"), 0, None),
+        (Aggregation.ROLLING_YEAR, Kind.PERCENTAGE, 100, _parts(("1", "8")), 1, None),
+        (Aggregation.YTD_AVERAGE, Kind.DAYS, 1, _months("391.5"), 1, None),
     ],
 )
 def test_year_to_date(
     aggregation: Aggregation,
-    unit: Unit,
+    kind: Kind,
+    factor: int,
     figures: list[MonthFigure],
     decimals: int,
     expected: Ytd | None,
 ) -> None:
-    assert year_to_date(aggregation, unit, figures, decimals) == expected
+    ytd = year_to_date(aggregation, kind, factor, figures, decimals)
+    if expected is None:
+        assert ytd is None
+    else:
+        assert ytd is not None
+        assert (ytd.value, ytd.numerator, ytd.denominator) == (
+            expected.value,
+            expected.numerator,
+            expected.denominator,
+        )
 
 
 def test_year_to_date_percentage_is_rounded_to_the_indicator_decimals() -> None:
     ytd = year_to_date(
-        FY, Unit.PERCENTAGE, _parts(("17", "17"), ("5", "8"), ("13", "13"), ("7", "7")), 1
+        FY, Kind.PERCENTAGE, 100, _parts(("17", "17"), ("5", "8"), ("13", "13"), ("7", "7")), 1
     )
     assert ytd is not None
     assert str(ytd.value) == "93.3"
+    assert not ytd.partial
+
+
+def test_year_to_date_from_fewer_months_than_the_year_so_far_is_partial() -> None:
+    ytd = year_to_date(FY, Kind.COUNT, 1, _months("5", None, "7"), 0)
+    assert ytd is not None
+    assert (ytd.value, ytd.months, ytd.expected, ytd.partial) == (D(12), 2, 3, True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -687,33 +717,33 @@ def test_year_to_date_percentage_is_rounded_to_the_indicator_decimals() -> None:
 
 
 @pytest.mark.parametrize(
-    ("unit", "numerator", "denominator", "decimals", "expected"),
+    ("factor", "numerator", "denominator", "decimals", "expected"),
     [
-        (Unit.PERCENTAGE, "1", "8", 1, "12.5"),
-        (Unit.PERCENTAGE, "1", "8", 0, "13"),
-        (Unit.PERCENTAGE, "1", "16", 1, "6.3"),
-        (Unit.PERCENTAGE, "2", "3", 1, "66.7"),
-        (Unit.PERCENTAGE, "1", "3", 1, "33.3"),
-        (Unit.PERCENTAGE, "42", "45", 1, "93.3"),
-        (Unit.PERCENTAGE, "313", "346", 1, "90.5"),
-        (Unit.PERCENTAGE, "7", "7", 1, "100.0"),
-        (Unit.PERCENTAGE, "0", "7", 1, "0.0"),
-        (Unit.RATE_PER_10000, "1", "3", 1, "3333.3"),
-        (Unit.RATE_PER_10000, "604", "56925", 1, "106.1"),
-        (Unit.COUNT, "7", "2", 1, "3.5"),
-        (Unit.AVERAGE_COUNT, "10", "4", 0, "3"),
-        (Unit.DAYS, "1000", "3", 1, "333.3"),
+        (100, "1", "8", 1, "12.5"),
+        (100, "1", "8", 0, "13"),
+        (100, "1", "16", 1, "6.3"),
+        (100, "2", "3", 1, "66.7"),
+        (100, "1", "3", 1, "33.3"),
+        (100, "42", "45", 1, "93.3"),
+        (100, "313", "346", 1, "90.5"),
+        (100, "7", "7", 1, "100.0"),
+        (100, "0", "7", 1, "0.0"),
+        (10000, "1", "3", 1, "3333.3"),
+        (10000, "604", "56925", 1, "106.1"),
+        (1, "7", "2", 1, "3.5"),
+        (1, "10", "4", 0, "3"),
+        (1, "1000", "3", 1, "333.3"),
     ],
 )
 def test_ratio_value(
-    unit: Unit, numerator: str, denominator: str, decimals: int, expected: str
+    factor: int, numerator: str, denominator: str, decimals: int, expected: str
 ) -> None:
-    assert str(ratio_value(unit, D(numerator), D(denominator), decimals)) == expected
+    assert str(ratio_value(factor, D(numerator), D(denominator), decimals)) == expected
 
 
 def test_ratio_value_refuses_zero_denominator() -> None:
     with pytest.raises(ValueError, match="zero denominator"):
-        ratio_value(Unit.PERCENTAGE, D(1), D(0), 1)
+        ratio_value(100, D(1), D(0), 1)
 
 
 @pytest.mark.parametrize(
@@ -748,35 +778,40 @@ def test_round_to_refuses_negative_places() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "decimals", "marker", "expected"),
+    ("value", "kind", "places", "marker", "expected"),
     [
-        (D("95.2"), Unit.PERCENTAGE, 1, "", "95.2%"),
-        (D("95.25"), Unit.PERCENTAGE, 1, "", "95.3%"),
-        (D(100), Unit.PERCENTAGE, 1, "", "100.0%"),
-        (D(604), Unit.COUNT, 0, "", "604"),
-        (D("106.1"), Unit.RATE_PER_10000, 1, "", "106.1"),
-        (D("391.5"), Unit.DAYS, 1, "", "391.5"),
-        (D("1E+3"), Unit.COUNT, 0, "", "1000"),
-        (D("-0.01"), Unit.PERCENTAGE, 1, "", "0.0%"),
-        (D(5), Unit.COUNT, 0, "TBC", "5"),
-        (None, Unit.COUNT, 0, "n/a", "n/a"),
-        (None, Unit.PERCENTAGE, 1, "TBC", "TBC"),
-        (None, Unit.PERCENTAGE, 1, Marker.NO_FIGURE, "-"),
-        (None, Unit.COUNT, 0, "", "-"),
+        (D("95.2"), Kind.PERCENTAGE, 1, "", "95.2%"),
+        (D("95.25"), Kind.PERCENTAGE, 1, "", "95.3%"),
+        (D(100), Kind.PERCENTAGE, 1, "", "100.0%"),
+        (D(604), Kind.COUNT, 0, "", "604"),
+        (D("106.1"), Kind.RATE, 1, "", "106.1"),
+        (D("391.5"), Kind.DAYS, 1, "", "391.5"),
+        (D("1E+3"), Kind.COUNT, 0, "", "1000"),
+        (D("-0.01"), Kind.PERCENTAGE, 1, "", "0.0%"),
+        (D(5), Kind.COUNT, 0, "TBC", "5"),
+        (None, Kind.COUNT, 0, "n/a", "n/a"),
+        (None, Kind.PERCENTAGE, 1, "TBC", "TBC"),
+        (None, Kind.PERCENTAGE, 1, Marker.NO_FIGURE, "-"),
+        (None, Kind.COUNT, 0, "", "-"),
     ],
 )
 def test_format_value(
-    value: Decimal | None, unit: Unit, decimals: int, marker: str, expected: str
+    value: Decimal | None, kind: Kind, places: int, marker: str, expected: str
 ) -> None:
-    assert format_value(value, unit, decimals, marker) == expected
+    assert format_value(value, kind, places, marker) == expected
 
 
 def test_format_value_marker_defaults_to_dash() -> None:
-    assert format_value(None, Unit.COUNT, 0) == "-"
+    assert format_value(None, Kind.COUNT, 0) == "-"
+
+
+def test_format_value_prints_the_places_it_is_given() -> None:
+    assert format_value(D(29), Kind.OTHER, 0) == "29"
+    assert format_value(D("0.22"), Kind.PERCENTAGE, 2) == "0.22%"
 
 
 # --------------------------------------------------------------------------------------------
-# parse_number
+# read_figure
 # --------------------------------------------------------------------------------------------
 
 
@@ -802,14 +837,41 @@ def test_format_value_marker_defaults_to_dash() -> None:
         ("   ", (None, "")),
     ],
 )
-def test_parse_number(text: str, expected: tuple[Decimal | None, str]) -> None:
-    assert parse_number(text) == expected
+def test_read_figure(text: str, expected: tuple[Decimal | None, str]) -> None:
+    written = read_figure(text)
+    assert (written.value, written.marker) == expected
 
 
-def test_parse_number_markers_are_marker_values() -> None:
-    assert parse_number("-")[1] == Marker.NO_FIGURE
-    assert parse_number("n/a")[1] == Marker.NOT_APPLICABLE
-    assert parse_number("TBC")[1] == Marker.AWAITED
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [("29", 0), ("29.0", 1), ("0.22%", 2), ("19.2", 1), ("1,234.50", 2), (".5", 1), ("-", None)],
+)
+def test_read_figure_keeps_the_places_it_was_written_with(text: str, places: int | None) -> None:
+    assert read_figure(text).places == places
+
+
+def test_read_figure_markers_are_marker_values() -> None:
+    assert read_figure("-").marker == Marker.NO_FIGURE
+    assert read_figure("n/a").marker == Marker.NOT_APPLICABLE
+    assert read_figure("TBC").marker == Marker.AWAITED
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind", "base"),
+    [
+        ("Count", Kind.COUNT, None),
+        ("Percentage", Kind.PERCENTAGE, None),
+        ("Rate per 10,000", Kind.RATE, 10000),
+        ("Rate per 1000", Kind.RATE, 1000),
+        ("rate per 10k", Kind.RATE, 10000),
+        ("YTD Average", Kind.OTHER, None),
+        ("Rolling year - aver count", Kind.OTHER, None),
+        ("Days", Kind.OTHER, None),
+    ],
+)
+def test_a_unit_names_its_kind_where_it_says_it(unit: str, kind: Kind, base: int | None) -> None:
+    assert kind_of_unit(unit) == kind
+    assert rate_base(unit) == base
 
 
 @pytest.mark.parametrize(
@@ -828,9 +890,9 @@ def test_parse_number_markers_are_marker_values() -> None:
         "--",
     ],
 )
-def test_parse_number_rejects_junk(text: str) -> None:
+def test_read_figure_rejects_junk(text: str) -> None:
     with pytest.raises(ValueError) as caught:
-        parse_number(text)
+        read_figure(text)
     assert str(caught.value) == f"'{text}' is not a number"
 
 

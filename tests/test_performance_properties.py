@@ -12,13 +12,13 @@ from hypothesis import strategies as st
 from indicators.performance import (
     Aggregation,
     Dot,
+    Kind,
     MonthFigure,
     Polarity,
     Rag,
     ThresholdError,
     ThresholdKind,
     Thresholds,
-    Unit,
     direction_of_travel,
     financial_year,
     format_value,
@@ -27,12 +27,12 @@ from indicators.performance import (
     months_of_year,
     numeric_direction,
     parse_month,
-    parse_number,
     parse_thresholds,
     parse_year,
     previous_months,
     rag,
     ratio_value,
+    read_figure,
     round_to,
     year_label,
     year_to_date,
@@ -283,10 +283,10 @@ def test_no_dot_without_both_figures(
 counts = st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=10_000)), max_size=12)
 
 
-@given(counts, st.sampled_from([Unit.COUNT, Unit.AVERAGE_COUNT, Unit.DAYS]))
-def test_ytd_of_counts_is_the_sum(months: list[int | None], unit: Unit) -> None:
+@given(counts, st.sampled_from([Kind.COUNT, Kind.AVERAGE, Kind.DAYS, Kind.OTHER]))
+def test_ytd_of_counts_is_the_sum(months: list[int | None], kind: Kind) -> None:
     figures = [MonthFigure(None if m is None else Decimal(m)) for m in months]
-    ytd = year_to_date(Aggregation.FINANCIAL_YEAR, unit, figures, 0)
+    ytd = year_to_date(Aggregation.FINANCIAL_YEAR, kind, 1, figures, 0)
     present = [m for m in months if m is not None]
     if not present:
         assert ytd is None
@@ -306,13 +306,13 @@ def test_ytd_of_percentages_is_summed_parts(
         MonthFigure(None)
         if m is None
         else MonthFigure(
-            ratio_value(Unit.PERCENTAGE, Decimal(m[0]), Decimal(m[1]), decimals),
+            ratio_value(100, Decimal(m[0]), Decimal(m[1]), decimals),
             Decimal(m[0]),
             Decimal(m[1]),
         )
         for m in months
     ]
-    ytd = year_to_date(Aggregation.FINANCIAL_YEAR, Unit.PERCENTAGE, figures, decimals)
+    ytd = year_to_date(Aggregation.FINANCIAL_YEAR, Kind.PERCENTAGE, 100, figures, decimals)
     present = [m for m in months if m is not None]
     if not present:
         assert ytd is None
@@ -320,28 +320,30 @@ def test_ytd_of_percentages_is_summed_parts(
         numerator, denominator = sum(n for n, _ in present), sum(d for _, d in present)
         assert ytd is not None
         assert (ytd.numerator, ytd.denominator) == (numerator, denominator)
-        assert ytd.value == ratio_value(
-            Unit.PERCENTAGE, Decimal(numerator), Decimal(denominator), decimals
-        )
+        assert ytd.value == ratio_value(100, Decimal(numerator), Decimal(denominator), decimals)
+        assert ytd.partial == (len(present) < len(months))
 
 
 @given(
     st.sampled_from([a for a in Aggregation if a is not Aggregation.FINANCIAL_YEAR]),
-    st.sampled_from(list(Unit)),
+    st.sampled_from(list(Kind)),
     counts,
 )
 def test_only_financial_year_has_a_ytd(
-    aggregation: Aggregation, unit: Unit, months: list[int | None]
+    aggregation: Aggregation, kind: Kind, months: list[int | None]
 ) -> None:
     figures = [MonthFigure(None if m is None else Decimal(m)) for m in months]
-    assert year_to_date(aggregation, unit, figures, 1) is None
+    assert year_to_date(aggregation, kind, 100, figures, 1) is None
 
 
-@given(values, st.sampled_from(list(Unit)), st.integers(min_value=0, max_value=3))
-def test_formatted_value_parses_back_rounded(value: Decimal, unit: Unit, decimals: int) -> None:
-    number, marker = parse_number(format_value(value, unit, decimals))
-    assert marker == ""
-    assert number == round_to(value, decimals)
+@given(values, st.sampled_from(list(Kind)), st.integers(min_value=0, max_value=3))
+def test_formatted_value_reads_back_rounded_with_its_places(
+    value: Decimal, kind: Kind, places: int
+) -> None:
+    written = read_figure(format_value(value, kind, places))
+    assert written.marker == ""
+    assert written.value == round_to(value, places)
+    assert written.places == places
 
 
 months = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)).map(

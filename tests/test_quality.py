@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from indicators import performance as perf
-from indicators.imports import import_file
 from indicators.models import Benchmark, Figure, Indicator, Section, Target
 from indicators.quality import (
     Check,
@@ -21,7 +20,7 @@ from indicators.quality import (
     unusual_move,
 )
 from indicators.summary import build_summary
-from tests.helpers import csv_bytes
+from tests.helpers import csv_bytes, imported
 
 APRIL = datetime.date(2020, 4, 1)
 MAY = datetime.date(2020, 5, 1)
@@ -50,7 +49,7 @@ def issues_of(issues: list[QualityIssue], check: Check) -> dict[str, QualityIssu
 
 
 def import_figures(name: str, rows: list[list[object]]) -> None:
-    report = import_file("figures", name, csv_bytes([FIGURE_HEADERS, *rows]))
+    report = imported("figures", name, csv_bytes([FIGURE_HEADERS, *rows]))
     assert report.ok, report.errors
 
 
@@ -63,10 +62,10 @@ def D(text: str) -> Decimal:
 # --------------------------------------------------------------------------------------------
 
 PCT, COUNT, RATE, DAYS = (
-    perf.Unit.PERCENTAGE,
-    perf.Unit.COUNT,
-    perf.Unit.RATE_PER_10000,
-    perf.Unit.DAYS,
+    perf.Kind.PERCENTAGE,
+    perf.Kind.COUNT,
+    perf.Kind.RATE,
+    perf.Kind.DAYS,
 )
 
 
@@ -212,18 +211,20 @@ def test_issue_fields(sample):
     assert str(Check.MISSING_FIGURE) == "No figure for the month"
 
 
-def test_issues_follow_section_order_then_reference_then_check(sample):
+def test_issues_follow_the_summarys_catalogue_order_then_check(sample):
     issues = check_month(sample, MAY, today=TODAY)
-    # The summary lists the indicators in the framework's section order, then by reference.
+    # The summary lists the indicators in the framework's catalogue order, in its bands.
     order = [row.reference for row in build_summary(sample, MAY).rows]
     checks = list(Check)
     keys = [(order.index(issue.reference), checks.index(issue.check)) for issue in issues]
     assert keys == sorted(keys)
     references = list(dict.fromkeys(issue.reference for issue in issues))
-    # 6.9 (LAC) comes before 6.8 (LAC-RPV, the second section); 6.2 before 6.10 within LAC...
-    assert references.index("6.9") < references.index("6.8") < references.index("6.10")
-    # ... and the care leavers (section 8) come after adoptions (section 7), caseloads last.
-    assert references.index("10.5") < references.index("7.1")
+    # 6.8 (Reviews) sits between 6.7 and 6.9 (Looked After Children), as the published
+    # summary's LOOKED AFTER CHILDREN band prints them; 6.2 before 6.10...
+    assert references.index("6.7") < references.index("6.8") < references.index("6.9")
+    assert references.index("6.2") < references.index("6.10")
+    # ... and the care leavers (7.x) come before placements (8.x), as published; caseloads last.
+    assert references.index("6.20") < references.index("7.1") < references.index("8.1")
     assert references[-1] == "11.6"
     # Within one indicator the checks come in the enum's order.
     assert [i.check for i in issues if i.reference == "6.7"] == [
@@ -404,7 +405,7 @@ def test_no_target(sample):
 
 
 def test_a_target_still_to_be_set_is_no_target(sample):
-    report = import_file(
+    report = imported(
         "targets",
         "to-be-set.csv",
         csv_bytes(
@@ -517,7 +518,7 @@ def test_retired_indicators_and_other_sections_are_left_out(sample):
         title="Number of children in need",
         section=elsewhere,
         polarity=perf.Polarity.HIGH.value,
-        unit=perf.Unit.COUNT.value,
+        unit="Count",
         aggregation=perf.Aggregation.SNAPSHOT.value,
     )
     references = {issue.reference for issue in check_month(sample, MAY, TODAY)}
@@ -534,7 +535,7 @@ def add_indicators(count: int) -> None:
         for ref in references
     ]
     header = ["reference", "title", "section", "polarity", "unit", "aggregation", "frequency"]
-    assert import_file("indicators", "extra.csv", csv_bytes([header, *indicators])).ok
+    assert imported("indicators", "extra.csv", csv_bytes([header, *indicators])).ok
     months = perf.previous_months(datetime.date(2020, 3, 1), 12)
     figures = [
         [ref, perf.month_key(m), f"{90 + i % 2}.0%", "", "", ""]
@@ -546,7 +547,7 @@ def add_indicators(count: int) -> None:
     import_figures("extra-figures.csv", figures)
     Figure.objects.filter(indicator__reference__in=references, month=APRIL).update(value=60)
     benchmarks = [[ref, "SN AVE", "50%", "2015"] for ref in references]
-    report = import_file(
+    report = imported(
         "benchmarks",
         "extra-benchmarks.csv",
         csv_bytes([["indicator", "measure", "value", "year"], *benchmarks]),

@@ -146,10 +146,9 @@ def test_year_to_date_of_counts_and_of_percentages_from_numerators(summary):
 
 def test_year_to_date_adds_the_months_of_the_year_once_more_months_arrive(sample):
     """Later months of 2020/21 for 6.12 (Initial Health Assessments) and 6.3 (admissions)."""
-    from indicators.imports import import_file
-    from tests.helpers import csv_bytes
+    from tests.helpers import csv_bytes, imported
 
-    report = import_file(
+    report = imported(
         "figures",
         "may-june.csv",
         csv_bytes(

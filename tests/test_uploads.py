@@ -10,16 +10,14 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 
-from indicators.imports import import_file
-from indicators.models import Figure, FigureRevision, Upload
-from indicators.uploads import (
+from indicators.importing.uploads import (
     UploadRefused,
     confirm_upload,
-    preview_upload,
     receive_upload,
     revert_upload,
 )
-from tests.helpers import csv_bytes, database_state
+from indicators.models import Figure, FigureRevision, Upload
+from tests.helpers import csv_bytes, database_state, imported
 
 RERUN = csv_bytes(
     [
@@ -42,8 +40,8 @@ def figure(reference: str, month: str) -> Figure:
 
 def test_an_upload_keeps_the_original_file_and_its_checksum(officer):
     before = database_state()
-    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
-    assert (report.new, report.changed, report.unchanged) == (1, 1, 1)
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert upload.preview["counts"] == {"new": 1, "changed": 1, "unchanged": 1}
     assert upload.status == Upload.Status.PREVIEWED and upload.uploaded_by == officer
     assert (upload.new_rows, upload.changed_rows, upload.unchanged_rows) == (1, 1, 1)
     assert upload.checksum == hashlib.sha256(RERUN).hexdigest()
@@ -53,48 +51,50 @@ def test_an_upload_keeps_the_original_file_and_its_checksum(officer):
 
 
 def test_a_confirm_writes_exactly_the_preview_and_links_revisions(officer):
-    upload, _ = receive_upload("figures", "rerun.csv", RERUN, officer)
-    preview = preview_upload(upload)
-    result = confirm_upload(upload.pk, upload.checksum, preview.fingerprint, officer)
-    assert result.applied, result.message
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
+    result = confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer)
+    assert result.done, result.message
     upload.refresh_from_db()
     assert upload.status == Upload.Status.APPLIED and upload.applied_at
+    assert upload.applied_by == officer
     assert figure("6.1", "2020-04").value == 607
     assert set(upload.revisions.values_list("figure__month", flat=True)) == {
         figure("6.1", "2020-04").month,
         figure("6.1", "2020-05").month,
     }
     # A second confirm of the same upload is refused.
-    again = confirm_upload(upload.pk, upload.checksum, preview.fingerprint, officer)
-    assert not again.applied and "only a previewed upload" in again.message
+    again = confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer)
+    assert not again.done and "only a previewed upload" in again.message
 
 
 def test_a_confirm_with_another_checksum_writes_nothing(officer):
-    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
     before = database_state()
-    result = confirm_upload(upload.pk, "0" * 64, report.fingerprint, officer)
-    assert not result.applied and "does not match the one previewed" in result.message
+    result = confirm_upload(upload.pk, "0" * 64, upload.fingerprint, officer)
+    assert not result.done and "does not match the one previewed" in result.message
     assert database_state() == before
 
 
 def test_a_confirm_after_the_data_changed_writes_nothing(officer):
-    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
     # Someone else re-runs April meanwhile: the preview no longer says what a confirm would do.
     other = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "606"]])
-    assert import_file("figures", "other.csv", other, user=officer).ok
+    assert imported("figures", "other.csv", other, officer).ok
     before = database_state()
-    result = confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer)
-    assert not result.applied and "changed since you previewed" in result.message
+    result = confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer)
+    assert (
+        not result.done and "changed since this file was previewed (6.1 Apr-20)" in result.message
+    )
     assert database_state() == before
     assert Upload.objects.get(pk=upload.pk).status == Upload.Status.PREVIEWED
 
 
 def test_a_file_with_errors_is_refused_and_cannot_be_confirmed(officer):
     bad = csv_bytes([["indicator", "month", "value"], ["6.8", "2020-04", "105%"]])
-    upload, report = receive_upload("figures", "bad.csv", bad, officer)
+    upload = receive_upload("figures", "bad.csv", bad, officer)
     assert upload.status == Upload.Status.REFUSED and upload.error_count == 1
-    result = confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer)
-    assert not result.applied
+    result = confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer)
+    assert not result.done
 
 
 @pytest.mark.parametrize(
@@ -131,11 +131,11 @@ def test_the_upload_page_says_why_a_file_is_refused(client, officer):
 
 
 def test_revert_restores_every_figure_the_upload_changed_and_nothing_else(officer):
-    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
-    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer).applied
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
     untouched = figure("6.8", "2020-04").state()
     result = revert_upload(upload.pk, officer)
-    assert result.reverted, result.message
+    assert result.done, result.message
     assert figure("6.1", "2020-04").value == Decimal("604")
     assert figure("6.1", "2020-03").value == Decimal("595")
     may = figure("6.1", "2020-05")
@@ -147,19 +147,19 @@ def test_revert_restores_every_figure_the_upload_changed_and_nothing_else(office
 
 
 def test_revert_refuses_when_a_figure_changed_again_since(officer):
-    upload, report = receive_upload("figures", "rerun.csv", RERUN, officer)
-    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer).applied
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
     later = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "608"]])
-    assert import_file("figures", "later.csv", later, user=officer).ok
+    assert imported("figures", "later.csv", later, officer).ok
     before = database_state()
     result = revert_upload(upload.pk, officer)
-    assert not result.reverted and "6.1 Apr-20" in result.message
+    assert not result.done and "6.1 Apr-20" in result.message
     assert database_state() == before
 
 
 def test_only_figures_uploads_revert(officer):
     targets = csv_bytes([["indicator", "year", "green"], ["6.1", "2021/22", "n/a"]])
-    upload, report = receive_upload("targets", "targets.csv", targets, officer)
-    assert confirm_upload(upload.pk, upload.checksum, report.fingerprint, officer).applied
+    upload = receive_upload("targets", "targets.csv", targets, officer)
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
     result = revert_upload(upload.pk, officer)
-    assert not result.reverted and "Only figures uploads" in result.message
+    assert not result.done and "Only figures uploads" in result.message

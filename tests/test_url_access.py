@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from indicators.importing.uploads import receive_upload
 from indicators.services import open_month
-from indicators.uploads import receive_upload
 from narratives.models import Narrative
 from reports import services
 from tests.editions import approve_all, user
@@ -115,7 +115,7 @@ def world(sample_month):
     services.sign_off(signed, user(APPROVER))
     issued = services.issue_report(sample_month, officer)
     services.build_edition(issued.pk)
-    upload, _ = receive_upload(
+    upload = receive_upload(
         "figures",
         "rerun.csv",
         csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "605"]]),

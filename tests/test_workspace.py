@@ -10,11 +10,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators.imports import import_file
 from indicators.models import ReportingMonth
 from indicators.restatements import restatements
 from indicators.summary import build_summary, filter_summary, is_exception
-from tests.helpers import csv_bytes
+from tests.helpers import csv_bytes, imported
 
 APRIL = datetime.date(2020, 4, 1)
 
@@ -106,11 +105,11 @@ def test_a_rerun_of_a_reported_month_is_a_restatement(officer_client, sample, of
         signoff_due="2020-05-22",
         panel_date="2020-06-01",
     )
-    report = import_file(
+    report = imported(
         "figures",
         "rerun.csv",
         csv_bytes([["indicator", "month", "value"], ["6.1", "2020-03", "597"]]),
-        user=officer,
+        officer,
     )
     assert report.ok
     found = restatements(

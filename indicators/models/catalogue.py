@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -57,6 +60,9 @@ class Section(models.Model):
     code = models.SlugField(max_length=40, unique=True, allow_unicode=False)
     title = models.CharField(max_length=200)
     definition = models.TextField(blank=True)
+    theme = models.CharField(
+        max_length=120, blank=True, help_text="the heading that groups sections in a board report"
+    )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_sections"
     )
@@ -92,22 +98,54 @@ class Indicator(models.Model):
     polarity = models.CharField(
         "good performance is", max_length=30, choices=choices_of(perf.Polarity)
     )
-    unit = models.CharField(max_length=30, choices=choices_of(perf.Unit))
+    unit = models.CharField(
+        max_length=60, help_text="as the report prints it: Count, Percentage, YTD Average, …"
+    )
+    kind = models.CharField(
+        "kind of number",
+        max_length=20,
+        blank=True,
+        choices=choices_of(perf.Kind),
+        help_text="the rules a figure obeys: a percentage is at most 100, a count is whole "
+        "(blank: from the unit)",
+    )
     aggregation = models.CharField("data note", max_length=30, choices=choices_of(perf.Aggregation))
     frequency = models.CharField(
         max_length=20, choices=choices_of(perf.Frequency), default=perf.Frequency.MONTHLY.value
     )
-    decimals = models.PositiveSmallIntegerField(default=1)
+    decimals = models.PositiveSmallIntegerField(
+        default=1, help_text="places of the figures the product computes (YTD, ratios)"
+    )
     tags = models.CharField(
         max_length=300, blank=True, help_text="';'-separated, e.g. Council Plan Indicator"
+    )
+    order = models.PositiveIntegerField(default=0, help_text="position in its section")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_rows",
+        help_text="the indicator this one is a sub-row of",
+    )
+    lait = models.CharField(
+        "LAIT measure",
+        max_length=80,
+        blank=True,
+        help_text="the DfE LAIT measure code (Short Desc)",
     )
     retired = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["section", "reference"]
+        ordering = ["section", "order", "id"]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.kind:
+            self.kind = perf.kind_of_unit(self.unit).value
+        super().save(*args, **kwargs)
 
     @property
     def tag_list(self) -> list[str]:
@@ -123,15 +161,45 @@ class Indicator(models.Model):
         return perf.Polarity(self.polarity)
 
     @property
-    def unit_enum(self) -> perf.Unit:
-        return perf.Unit(self.unit)
+    def kind_enum(self) -> perf.Kind:
+        return perf.Kind(self.kind)
 
     @property
     def aggregation_enum(self) -> perf.Aggregation:
         return perf.Aggregation(self.aggregation)
 
-    def format(self, value: Decimal | None, marker: str = "") -> str:
-        return perf.format_value(value, self.unit_enum, self.decimals, marker)
+    @property
+    def factor(self) -> int | None:
+        """What numerator / denominator is multiplied by (100 for a percentage)."""
+        return perf.ratio_factor(self.kind_enum, self.unit)
+
+    def format(self, value: Decimal | None, marker: str = "", places: int | None = None) -> str:
+        """A figure as printed: with the places it was written with, else the indicator's."""
+        shown = self.decimals if places is None else places
+        return perf.format_value(value, self.kind_enum, shown, marker)
+
+    def catalogue_key(self) -> tuple[object, ...]:
+        """Where this indicator sits in its section: after its parent, by order, then reference.
+
+        Callers that sort many indicators load ``parent`` with them (select_related).
+        """
+        root = self.parent if self.parent_id else self
+        assert root is not None
+        own = (self.order, reference_key(self.reference))
+        return (root.order, reference_key(root.reference), self.parent_id is not None, *own)
+
+
+def reference_key(reference: str) -> tuple[object, ...]:
+    """References as people read them (6.2 before 6.10): only a tie-break after ``order``."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.split(r"[.\s]", reference)
+    )
+
+
+def in_catalogue_order(indicators: Iterable[Indicator]) -> list[Indicator]:
+    """Indicators of one section in the framework's own order, each sub-row after its parent."""
+    return sorted(indicators, key=Indicator.catalogue_key)
 
 
 class Target(models.Model):
@@ -230,8 +298,9 @@ class Benchmark(models.Model):
         ],
     )
     value = models.DecimalField(max_digits=14, decimal_places=4)
+    places = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     year = models.CharField(
-        "data year", max_length=9, blank=True, help_text="as printed: 2017 or 2018/19"
+        "data year", max_length=20, blank=True, help_text="as DfE prints it: 2017 or 2018/19"
     )
     source = models.CharField(max_length=200, blank=True)
 
@@ -248,5 +317,5 @@ class Benchmark(models.Model):
 
     @property
     def display(self) -> str:
-        text = self.indicator.format(self.value)
+        text = self.indicator.format(self.value, places=self.places)
         return f"{text} ({self.year})" if self.year else text

@@ -35,6 +35,7 @@ class Upload(models.Model):
         REFUSED = "refused", "Refused (errors)"
         APPLIED = "applied", "Applied"
         REVERTED = "reverted", "Reverted"
+        EXPIRED = "expired", "Expired (not applied in time)"
 
     kind = models.CharField(max_length=20)
     file = models.FileField(upload_to="uploads/%Y/%m/", storage=private_storage)
@@ -51,6 +52,19 @@ class Upload(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="uploads"
     )
     applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The plan worked out once when the file arrived: every row with its state before and after.
+    # Confirm applies exactly this plan; the preview shows ``preview`` (counts, the first rows
+    # of each status and the errors), so no page reads the file again.
+    plan = models.FileField(upload_to="plans/%Y/%m/", storage=private_storage, blank=True)
+    fingerprint = models.CharField("plan SHA-256", max_length=64, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
     reverted_at = models.DateTimeField(null=True, blank=True)
     reverted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,6 +76,7 @@ class Upload(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["kind", "checksum", "status"])]
 
     def __str__(self) -> str:
         return f"Upload #{self.pk} {self.file_name} ({self.kind})"

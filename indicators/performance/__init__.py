@@ -5,7 +5,8 @@ Pure functions and frozen dataclasses only: no Django, no database.  Everything 
 
 The module covers:
 
-* the vocabularies used on indicators (polarity, aggregation, unit, ...) and ``parse_choice``;
+* the vocabularies used on indicators (polarity, aggregation, kind of number, ...) and
+  ``parse_choice``;
 * the seeds' RAG tolerance notation (``<90%`` / ``90%>`` / ``95%+``, ``14-20`` with
   ``1+ above range``, ``+/-5 of 158.8`` ...) parsed into ``Thresholds`` and applied by ``rag``;
 * direction of travel in both conventions found in the seeds;
@@ -27,7 +28,7 @@ from .calendar import (
     previous_months,
     year_label,
 )
-from .numbers import format_value, parse_number, ratio_value, round_to
+from .numbers import Written, format_value, places_of, ratio_value, read_figure, round_to
 from .thresholds import ThresholdError, Thresholds, parse_thresholds, rag
 from .travel import (
     MonthFigure,
@@ -38,25 +39,35 @@ from .travel import (
     year_to_date,
 )
 from .vocabulary import (
+    AGGREGATION_ALIASES,
+    RATIO_KINDS,
+    SIGNED_KINDS,
     Aggregation,
     Band,
     Dot,
     Frequency,
+    Kind,
     Marker,
     Measure,
     Polarity,
     Rag,
     StrEnum,
     ThresholdKind,
-    Unit,
+    kind_of_unit,
     parse_choice,
+    rate_base,
+    ratio_factor,
 )
 
 __all__ = [
+    "AGGREGATION_ALIASES",
+    "RATIO_KINDS",
+    "SIGNED_KINDS",
     "Aggregation",
     "Band",
     "Dot",
     "Frequency",
+    "Kind",
     "Marker",
     "Measure",
     "MonthFigure",
@@ -66,24 +77,28 @@ __all__ = [
     "ThresholdError",
     "ThresholdKind",
     "Thresholds",
-    "Unit",
+    "Written",
     "Ytd",
     "direction_of_travel",
     "financial_year",
     "format_value",
+    "kind_of_unit",
     "month_key",
     "month_label",
     "months_of_year",
     "numeric_direction",
     "parse_choice",
     "parse_month",
-    "parse_number",
     "parse_thresholds",
     "parse_year",
+    "places_of",
     "previous_months",
     "quartile_band",
     "rag",
+    "rate_base",
+    "ratio_factor",
     "ratio_value",
+    "read_figure",
     "round_to",
     "year_label",
     "year_to_date",

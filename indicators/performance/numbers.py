@@ -1,18 +1,12 @@
-"""Numbers as the report prints them: rounding, ratios, formatting and parsing."""
+"""Numbers as the report prints them: rounding, ratios, formatting and reading them as written."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from .vocabulary import Marker, Unit
-
-# --------------------------------------------------------------------------------------------
-# Numbers: rounding, ratios, formatting, parsing
-# --------------------------------------------------------------------------------------------
-
-# Ratio units are aggregated from numerators and denominators; every other unit is summed.
-_RATIO_FACTORS: dict[Unit, int] = {Unit.PERCENTAGE: 100, Unit.RATE_PER_10000: 10000}
+from .vocabulary import Kind, Marker
 
 
 def round_to(value: Decimal, decimals: int) -> Decimal:
@@ -34,15 +28,15 @@ def round_to(value: Decimal, decimals: int) -> Decimal:
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
-def ratio_value(unit: Unit, numerator: Decimal, denominator: Decimal, decimals: int) -> Decimal:
-    """Return numerator / denominator scaled for ``unit`` and rounded half up to ``decimals``.
+def ratio_value(factor: int, numerator: Decimal, denominator: Decimal, decimals: int) -> Decimal:
+    """Return numerator / denominator * ``factor``, rounded half up to ``decimals``.
 
-    Percentage: n/d*100; rate per 10,000: n/d*10000; any other unit: n/d.  Raises
-    ``ValueError`` when the denominator is zero.
+    The factor is 100 for a percentage, the population of a rate (10,000 for "Rate per 10,000")
+    and 1 otherwise (``vocabulary.ratio_factor``).  Raises ``ValueError`` when the denominator
+    is zero.
     """
     if denominator == 0:
         raise ValueError(f"cannot compute a ratio of {numerator} over a zero denominator")
-    factor = _RATIO_FACTORS.get(unit, 1)
     with localcontext() as ctx:
         # Generous precision so the only rounding that matters is the final half-up one.
         ctx.prec = 60
@@ -50,43 +44,62 @@ def ratio_value(unit: Unit, numerator: Decimal, denominator: Decimal, decimals: 
     return round_to(raw, decimals)
 
 
-def format_value(value: Decimal | None, unit: Unit, decimals: int, marker: str = "") -> str:
-    """Return the figure as printed in the report: ``95.2%``, ``604``, ``106.1``.
+def format_value(value: Decimal | None, kind: Kind, places: int, marker: str = "") -> str:
+    """Return the figure as printed: ``95.2%``, ``604``, ``0.22%``, ``106.1``.
 
-    The value is rounded half up to ``decimals``; percentages get a ``%`` sign.  When there is
-    no value the marker is shown (``n/a``, ``TBC``), or ``-`` when the marker is empty too.
+    ``places`` is the precision the figure was written with (or, for a figure the product
+    computed, the indicator's decimals); the value is rounded half up to it.  Percentages get
+    a ``%`` sign.  When there is no value the marker is shown (``n/a``, ``TBC``), or ``-``.
     """
     if value is None:
         return marker or Marker.NO_FIGURE.value
-    text = format(round_to(value, decimals), "f")
-    return f"{text}%" if unit == Unit.PERCENTAGE else text
+    text = format(round_to(value, places), "f")
+    return f"{text}%" if kind == Kind.PERCENTAGE else text
+
+
+@dataclass(frozen=True)
+class Written:
+    """A cell read as a figure: a number with the places it was written with, or a marker."""
+
+    value: Decimal | None
+    marker: str = ""
+    places: int | None = None  # digits after the decimal point as written; None without a number
+
+    @property
+    def is_blank(self) -> bool:
+        return self.value is None and not self.marker
 
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+", re.ASCII)
 # Spreadsheets often turn a typed hyphen into an en or em dash.
 _NO_FIGURE_TEXTS = {"-", "\u2013", "\u2014"}
+_MARKERS = {"n/a": Marker.NOT_APPLICABLE, "tbc": Marker.AWAITED}
 
 
-def parse_number(text: str) -> tuple[Decimal | None, str]:
-    """Read a figure as typed in a report or upload.
+def read_figure(text: str) -> Written:
+    """Read a figure as typed in a report or upload, keeping the precision it was written with.
 
-    Returns ``(value, "")`` for a number (``95.2%`` -> 95.2, ``1,234`` -> 1234; a trailing
-    ``%`` is decoration), or ``(None, marker)`` for a marker: ``-`` (no figure), ``n/a``,
-    ``TBC`` (any case), and ``(None, "")`` for an empty cell.  Raises ``ValueError``
-    ("'abc' is not a number") for anything else.
+    ``95.2%`` -> 95.2 (1 place; a trailing ``%`` is decoration), ``1,234`` -> 1234 (0 places),
+    ``29.0`` -> 29.0 (1 place); markers ``-`` (no figure), ``n/a`` and ``TBC`` (any case);
+    an empty cell is blank.  Raises ``ValueError`` ("'abc' is not a number") for anything else.
     """
     stripped = (text or "").strip()
     if not stripped:
-        return None, ""
+        return Written(None)
     lowered = stripped.lower()
     if lowered in _NO_FIGURE_TEXTS:
-        return None, Marker.NO_FIGURE
-    if lowered == "n/a":
-        return None, Marker.NOT_APPLICABLE
-    if lowered == "tbc":
-        return None, Marker.AWAITED
+        return Written(None, Marker.NO_FIGURE)
+    if lowered in _MARKERS:
+        return Written(None, _MARKERS[lowered])
     number = stripped[:-1].rstrip() if stripped.endswith("%") else stripped
     # A regex rather than Decimal(): Decimal() would also accept "NaN", "1e5" and "1_000".
     if not _NUMBER_RE.fullmatch(number):
         raise ValueError(f"'{stripped}' is not a number")
-    return Decimal(number.replace(",", "")), ""
+    places = len(number) - number.index(".") - 1 if "." in number else 0
+    return Written(Decimal(number.replace(",", "")), "", places)
+
+
+def places_of(value: Decimal) -> int:
+    """The places a stored decimal shows when written plainly: 95.20 -> 2, 604 -> 0."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0

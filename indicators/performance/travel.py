@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import _RATIO_FACTORS, ratio_value
-from .vocabulary import Aggregation, Band, Dot, Measure, Polarity, Unit
+from .numbers import ratio_value
+from .vocabulary import RATIO_KINDS, Aggregation, Band, Dot, Kind, Measure, Polarity
 
 # --------------------------------------------------------------------------------------------
 # Direction of travel
@@ -79,50 +79,61 @@ class MonthFigure:
 
 @dataclass(frozen=True)
 class Ytd:
-    """A year-to-date figure, with the summed numerator and denominator when it is a ratio."""
+    """A year-to-date figure, with the summed numerator and denominator when it is a ratio.
+
+    ``months`` is how many months it was built from and ``expected`` how many months of the year
+    there are so far; fewer is a partial YTD, marked wherever it is shown (domain.md).
+    """
 
     value: Decimal
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    months: int = 0
+    expected: int = 0
+
+    @property
+    def partial(self) -> bool:
+        return self.months < self.expected
 
 
 def year_to_date(
-    aggregation: Aggregation, unit: Unit, figures: Sequence[MonthFigure], decimals: int
+    aggregation: Aggregation,
+    kind: Kind,
+    factor: int | None,
+    figures: Sequence[MonthFigure],
+    decimals: int,
 ) -> Ytd | None:
     """Return the year-to-date figure of this year's months so far, or None when there is none.
 
-    Only FINANCIAL_YEAR indicators have a YTD (the others' monthly figure already covers the
-    period).  Months without a value are skipped.  Counts and other non-ratio units: the sum.
-    Percentages and rates: sum of numerators over sum of denominators (via ``ratio_value``),
+    ``figures`` holds one entry per month of the year so far (April first), so that months
+    without a value make the YTD partial.  Only FINANCIAL_YEAR indicators have a YTD (the
+    others' monthly figure already covers the period).  Counts and other kinds: the sum.
+    Percentages and rates: sum of numerators over sum of denominators, times ``factor``,
     provided every month with a value has both; otherwise the single month's value when only
-    one month has a value, else None.  None when the summed denominator is zero.
+    one month has a value, else None.  None when the summed denominator is zero, or for a ratio
+    whose factor is unknown.
     """
     if aggregation != Aggregation.FINANCIAL_YEAR:
         return None
     valued = [figure for figure in figures if figure.value is not None]
     if not valued:
         return None
-    if unit not in _RATIO_FACTORS:
-        return Ytd(
-            value=sum(
-                (figure.value for figure in valued if figure.value is not None),
-                Decimal(0),
-            )
-        )
+    counted = {"months": len(valued), "expected": len(figures)}
+    if kind not in RATIO_KINDS:
+        total = sum((figure.value for figure in valued if figure.value is not None), Decimal(0))
+        return Ytd(value=total, **counted)
     numerators = [figure.numerator for figure in valued if figure.numerator is not None]
     denominators = [figure.denominator for figure in valued if figure.denominator is not None]
-    if len(numerators) == len(denominators) == len(valued):
-        numerator, denominator = (
-            sum(numerators, Decimal(0)),
-            sum(denominators, Decimal(0)),
-        )
+    if factor is not None and len(numerators) == len(denominators) == len(valued):
+        numerator, denominator = sum(numerators, Decimal(0)), sum(denominators, Decimal(0))
         if denominator == 0:
             return None
-        return Ytd(ratio_value(unit, numerator, denominator, decimals), numerator, denominator)
+        value = ratio_value(factor, numerator, denominator, decimals)
+        return Ytd(value, numerator, denominator, **counted)
     # Without the parts a single month is still its own YTD; several months cannot be averaged
     # honestly (percentages of different bases), so no YTD is better than a wrong one.
     if len(valued) == 1 and valued[0].value is not None:
-        return Ytd(value=valued[0].value)
+        return Ytd(value=valued[0].value, **counted)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import TypeVar
 
@@ -29,14 +30,59 @@ class Aggregation(StrEnum):
     YTD_AVERAGE = "YTD Average"
 
 
-class Unit(StrEnum):
-    """The unit an indicator's figures are expressed in."""
+class Kind(StrEnum):
+    """What kind of number a figure is: the rules it obeys and how it prints (formats.md).
 
-    COUNT = "Count"
-    PERCENTAGE = "Percentage"
-    RATE_PER_10000 = "Rate per 10,000"
-    AVERAGE_COUNT = "Average count"
-    DAYS = "Days"
+    The unit an indicator prints is free text; its kind says that a percentage is at most 100
+    and prints a ``%``, that a count is whole, and which figures may be negative.
+    """
+
+    COUNT = "count"
+    PERCENTAGE = "percentage"
+    RATE = "rate"
+    AVERAGE = "average"
+    DAYS = "days"
+    MONEY = "money"
+    OTHER = "other"
+
+
+# Kinds whose figures are a numerator over a denominator: year to date sums the parts.
+RATIO_KINDS = (Kind.PERCENTAGE, Kind.RATE)
+# Kinds whose figures may be below zero (a balance, a difference); every other kind may not.
+SIGNED_KINDS = (Kind.MONEY, Kind.OTHER)
+
+_RATE_BASE = re.compile(r"\bper\s+(\d{1,3}(?:,\d{3})+|\d+)\s*(k)?\b", re.IGNORECASE)
+
+
+def kind_of_unit(unit: str) -> Kind:
+    """The kind a unit names (``Count``, ``Percentage``, ``Rate per …``); ``other`` otherwise."""
+    words = _squash(unit)
+    if words in ("count", "number"):
+        return Kind.COUNT
+    if words in ("percentage", "percent", "%"):
+        return Kind.PERCENTAGE
+    if words.startswith("rate per "):
+        return Kind.RATE
+    return Kind.OTHER
+
+
+def rate_base(unit: str) -> int | None:
+    """The population a rate is per (``Rate per 10,000`` -> 10000), or None if the unit has none."""
+    match = _RATE_BASE.search(unit or "")
+    if match is None:
+        return None
+    base = int(match.group(1).replace(",", ""))
+    return base * 1000 if match.group(2) else base
+
+
+def ratio_factor(kind: Kind, unit: str) -> int | None:
+    """What numerator / denominator is multiplied by to give the figure; None when it cannot be
+    known (a rate whose unit does not say per how many)."""
+    if kind == Kind.PERCENTAGE:
+        return 100
+    if kind == Kind.RATE:
+        return rate_base(unit)
+    return 1
 
 
 class Frequency(StrEnum):
@@ -106,8 +152,8 @@ def _squash(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-def parse_choice(enum_cls: type[E], text: str) -> E:
-    """Return the member of ``enum_cls`` whose value or name matches ``text``.
+def parse_choice(enum_cls: type[E], text: str, aliases: dict[str, E] | None = None) -> E:
+    """Return the member of ``enum_cls`` whose value or name (or one of ``aliases``) matches.
 
     Matching ignores case, surrounding spaces and repeated inner spaces; a member name matches
     with underscores or spaces (``within_limits``, ``within limits``).  Raises ``ValueError``
@@ -121,5 +167,19 @@ def parse_choice(enum_cls: type[E], text: str) -> E:
             member.name.lower().replace("_", " "),
         ):
             return member
+    if aliases and wanted in aliases:
+        return aliases[wanted]
     choices = ", ".join(member.value for member in enum_cls)
     raise ValueError(f"'{(text or '').strip()}' is not one of: {choices}")
+
+
+#: The other words councils print in the data note column (the 001 seed's "As at mth end").
+AGGREGATION_ALIASES: dict[str, Aggregation] = {
+    "as at mth end": Aggregation.SNAPSHOT,
+    "as at month-end": Aggregation.SNAPSHOT,
+    "snapshot": Aggregation.SNAPSHOT,
+    "cumulative": Aggregation.FINANCIAL_YEAR,
+    "financial year to date": Aggregation.FINANCIAL_YEAR,
+    "rolling 12 months": Aggregation.ROLLING_YEAR,
+    "ytd avg": Aggregation.YTD_AVERAGE,
+}

@@ -58,7 +58,7 @@ def summary_page(request: HttpRequest, framework_id: int, month: str) -> HttpRes
     framework = get_object_or_404(Framework, pk=framework_id)
     month_date = month_from_url(month)
     summary = build_summary(framework, month_date)
-    sections = [(s.code, s.title) for s in summary.sections]
+    sections = [(s.code, s.title) for s in framework.ordered_sections()]
     form = SummaryFilterForm(request.GET or None, sections=sections)
     shown = summary
     if form.is_valid():
@@ -126,7 +126,7 @@ def indicator_page(request: HttpRequest, reference: str) -> HttpResponse:
             for row in chronological
         ],
         "target": float(line) if line is not None else None,
-        "percent": indicator.unit_enum == perf.Unit.PERCENTAGE,
+        "percent": indicator.kind_enum == perf.Kind.PERCENTAGE,
     }
     return render(
         request,

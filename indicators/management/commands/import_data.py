@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.imports import import_file
-from indicators.resources import KINDS
+from indicators.importing.kinds import KINDS
+from indicators.importing.pipeline import import_file
 
 
 class Command(BaseCommand):
@@ -22,9 +22,11 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from error
-        report = import_file(kind, path.name, content, dry_run=dry_run)
-        for error in report.errors:
+        plan, applied = import_file(kind, path.name, content, None, dry_run=dry_run)
+        for error in plan.errors:
             self.stderr.write(f"{path.name}: {error}")
-        if not report.ok:
-            raise CommandError(report.summary())
-        self.stdout.write(report.summary())
+        if not plan.ok:
+            raise CommandError(plan.summary())
+        if applied is not None and not applied.applied:
+            raise CommandError(applied.message)
+        self.stdout.write(plan.summary(dry_run=dry_run))

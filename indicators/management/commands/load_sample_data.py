@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from cpp.roles import Role, ensure_roles
-from indicators.imports import import_file
+from indicators.importing.kinds import LOAD_ORDER
+from indicators.importing.pipeline import import_file
 from indicators.models import Framework, ReportingMonth
-from indicators.resources import LOAD_ORDER
 from indicators.services import open_month
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data" / "corporate_parenting"
@@ -92,16 +92,16 @@ class Command(BaseCommand):
             ensure_roles()
             officer = None if no_accounts else self.create_accounts()
             for kind in LOAD_ORDER:
-                path = SAMPLE_DIR / f"{kind}.csv"
+                path = SAMPLE_DIR / f"{kind.name}.csv"
                 content = path.read_bytes()
-                if no_accounts and kind == "sections":
+                if no_accounts and kind.name == "sections":
                     content = without_column(content, "managers")
-                report = import_file(kind, path.name, content, user=officer)
-                if not report.ok:
-                    for error in report.errors:
+                plan, applied = import_file(kind.name, path.name, content, officer)
+                if not plan.ok or applied is None or not applied.applied:
+                    for error in plan.errors:
                         self.stderr.write(f"{path.name}: {error}")
-                    raise CommandError(report.summary())
-                self.stdout.write(report.summary())
+                    raise CommandError(applied.message if applied else plan.summary())
+                self.stdout.write(plan.summary())
             if officer is not None and not no_month:
                 self.open_sample_month(officer)
         if not no_accounts:
