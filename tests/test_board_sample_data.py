@@ -210,10 +210,8 @@ MONTH_NUMBERS = {name.lower(): n for n, name in enumerate(calendar.month_abbr) i
 def seed_month(text: str) -> str | None:
     """The month a column or label names: "Jul-16", "June -17", "Apr 2017", "Jan-Mar-17 Q4"."""
     words = text.replace("-", " ").split()
-    if len(words) == 4 and words[3].startswith("Q") and words[1][:3].lower() in MONTH_NUMBERS:
-        return (
-            f"20{words[2]}-{MONTH_NUMBERS[words[1][:3].lower()]:02d}"  # a quarter: its last month
-        )
+    if len(words) == 4 and words[3].startswith("Q"):
+        words = words[1:3]  # a quarter ("Jan Mar 17 Q4") is filed under its last month
     if len(words) == 2 and words[0][:3].lower() in MONTH_NUMBERS and words[1].isdigit():
         year = words[1] if len(words[1]) == 4 else f"20{words[1]}"
         return f"{year}-{MONTH_NUMBERS[words[0][:3].lower()]:02d}"
