@@ -235,6 +235,12 @@ def _check_archive(name: str, content: bytes, limits: Limits) -> bool:
             total += len(data)
             if total > limits.inflated_bytes:
                 raise _too_big(name, limits)
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                # defusedxml would refuse them too; saying so here gives the reason.
+                raise FileRefused(
+                    f"{name} is not a readable XLSX workbook: {entry.filename} declares XML "
+                    "entities, which a workbook saved by Excel never does."
+                )
             if entry.filename.startswith("xl/worksheets/") and (b"<f>" in data or b"<f " in data):
                 formulas = True
     return formulas

@@ -74,7 +74,10 @@ class References:
             return None, f"'{cell:%d/%m/%Y}' is a date, not an indicator reference"
         number = _as_number(text) if isinstance(cell, NumberCell) else None
         alike = sorted(self.by_number.get(number, [])) if number is not None else []
-        if len(alike) > 1:
+        # A number format that pads with zeros (0.00 shows 6.10) says which reference is meant;
+        # a number shown in its shortest form (General shows 6.10 as 6.1) does not.
+        padded = "." in text and text.endswith("0")
+        if len(alike) > 1 and not (padded and text in self.by_reference):
             return None, (
                 f"the reference {text} is a number cell, and {' and '.join(alike)} are "
                 "different indicators: type the reference as text (or format the cell to show "

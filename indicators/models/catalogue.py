@@ -92,8 +92,8 @@ class FrameworkSection(models.Model):
 
 
 class Indicator(models.Model):
-    reference = models.CharField(max_length=20, unique=True, help_text="e.g. 6.1, 10.4, 4.01.01")
-    title = models.CharField(max_length=300)
+    reference = models.CharField(max_length=40, unique=True, help_text="e.g. 6.1, 10.4, 4.01.01")
+    title = models.CharField(max_length=500)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="indicators")
     polarity = models.CharField(
         "good performance is", max_length=30, choices=choices_of(perf.Polarity)

@@ -206,8 +206,8 @@ class Indicators(FileKind):
             self.last_order[code] = max(self.last_order[code], order)
 
     def read_row(self, reader: RowReader) -> Proposed | None:
-        reference = reader.text("reference", required=True, max_length=20)
-        title = reader.text("title", required=True, max_length=300)
+        reference = reader.text("reference", required=True, max_length=40)
+        title = reader.text("title", required=True, max_length=500)
         section = reader.text("section", required=True, max_length=40)
         polarity = reader.choice("polarity", perf.Polarity)
         unit = reader.text("unit", required=True, max_length=60)
@@ -223,7 +223,7 @@ class Indicators(FileKind):
         decimals = reader.whole("decimals", low=0, high=4)
         tags = reader.text("tags", max_length=300)
         order = reader.whole("order", low=1, high=100_000)
-        parent = reader.text("parent", max_length=20)
+        parent = reader.text("parent", max_length=40)
         lait = reader.text("lait", max_length=80)
         if section and section not in self.sections:
             reader.fail("section", f"unknown section '{section}'")
