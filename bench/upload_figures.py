@@ -1,4 +1,4 @@
-"""How fast a figures upload validates and writes, against a plain ``bulk_create``.
+"""How fast a figures upload is planned, confirmed and reverted, against a plain ``bulk_create``.
 
 Run by hand, never by the tests:
 
@@ -8,32 +8,25 @@ Run by hand, never by the tests:
 
 It starts from an empty database of its own (SQLite: the file is deleted and migrated again;
 PostgreSQL: the database ``cpp_bench`` is dropped and created, whatever name the URL gives),
-creates 100 indicators (half Count, half Percentage) through the real importers and then times,
-with the queries of the default connection counted:
+creates the indicators (half Count, half Percentage) through the real importers and then, for
+12,000 rows (100 indicators x 120 months) and 120,000 rows (1,000 x 120), times with the queries
+of the default connection counted, through the upload page's own services:
 
-  a. upload: ``receive_upload`` of 12,000 new rows (validate, store the file, preview);
-  b. confirm: ``confirm_upload`` of it (12,000 figures and 12,000 revisions written);
-  c. re-run: ``confirm_upload`` of a file changing every value (12,000 figures updated,
-     12,000 more revisions);
-  d. baseline: ``Figure.objects.bulk_create`` of the same 12,000 figures into an emptied table
-     (objects built beforehand, so only the insert is timed);
-  e. floor: the same figures and a revision for each, written the way b writes them
-     (``Figure.insert_new``: COPY on PostgreSQL, one INSERT from JSON on SQLite; then
-     ``FigureRevision.write_many``), with no parsing or validation: the fastest b could be.
-     (Before b wrote that way, e was ``bulk_create`` of the figures and of the revisions.)
+  a. receive: ``receive_upload`` of the new rows (read the file once, plan, store file and plan);
+  b. confirm: ``confirm_upload`` of it (figures and a revision each, in batches);
+  c. re-run: receive and confirm a file changing every figure;
+  d. revert the re-run; e. revert the first upload (every figure becomes "-");
+  f. baseline: ``Figure.objects.bulk_create`` of the same figures into an emptied table
+     (objects built beforehand, so only the insert is timed).
 
-Each step runs ``--repeat`` times (default 3) and the fastest run is shown; then everything again
-at a tenth of the rows (1,200) to show whether the number of queries follows the rows.
-Options: ``--indicators N`` (default 100), ``--months N`` (default 120), ``--repeat N``.
-``--alternate N`` then runs b and d one after the other N times and prints their medians: on a
-noisy machine (±20%) a steadier comparison than the fastest of each.
+It checks what each step wrote, and that each upload's file was read exactly once.
+Options: ``--sizes 100,1000`` (indicators; x ``--months``, default 120), ``--repeat N``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import functools
 import io
 import os
 import sys
@@ -185,8 +178,6 @@ def measure(label: str, rows: int, action: Callable[[], Any]) -> tuple[Measured,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    # CaptureQueriesContext counts the growth of connection.queries_log, a deque that stops
-    # growing at 9,000 entries: give it room for one-query-per-row imports and start it empty.
     connection.queries_limit = 1_000_000
     connection.queries_log = deque(maxlen=connection.queries_limit)
     with CaptureQueriesContext(connection) as queries:
@@ -202,10 +193,11 @@ def expect(condition: bool, message: str) -> None:
 
 
 def empty_figures() -> None:
-    from indicators.models import Figure, FigureRevision
+    from indicators.models import Figure, FigureRevision, Upload
 
     FigureRevision.objects.all().delete()
     Figure.objects.all().delete()
+    Upload.objects.all().delete()
 
 
 def figure_objects(indicators: int, months: int, rerun: bool = False) -> list[Any]:
@@ -221,12 +213,13 @@ def figure_objects(indicators: int, months: int, rerun: bool = False) -> list[An
         top = Decimal(numerator) if numerator else None
         bottom = Decimal(denominator) if denominator else None
         if number is None and top is not None and bottom is not None:
-            number = perf.ratio_value(indicator.unit_enum, top, bottom, indicator.decimals)
+            number = perf.ratio_value(indicator.factor, top, bottom, indicator.decimals)
         objects.append(
             Figure(
                 indicator=indicator,
                 month=perf.parse_month(month),
                 value=number,
+                places=indicator.decimals,
                 numerator=top,
                 denominator=bottom,
                 note=note,
@@ -252,80 +245,79 @@ def expected_figures(objects: list[Any]) -> set[tuple[Any, ...]]:
     }
 
 
+class Reads:
+    """How many times the importer read a file: once per upload is the rule."""
+
+    def __init__(self) -> None:
+        from indicators.importing import pipeline
+
+        self.count = 0
+        original = pipeline.read_sheet
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return original(*args, **kwargs)
+
+        pipeline.read_sheet = counted  # type: ignore[assignment]
+
+
 def steps_once(
-    indicators: int, months: int, user: Any, files: tuple[bytes, bytes]
+    indicators: int, months: int, user: Any, files: tuple[bytes, bytes], reads: Reads
 ) -> list[Measured]:
-    """a, b, c, d and e once, each checked: reports, what was written, what was not.
-
-    a to c go through the upload page's own services: ``receive_upload`` (validate, store the
-    file, preview), ``preview_upload`` (what the preview page runs) and ``confirm_upload``.
-    """
-    from django.db import transaction
-
+    """a to f once, each checked: what was written, what was not, how often a file was read."""
+    from indicators.importing.uploads import confirm_upload, receive_upload, revert_upload
     from indicators.models import Figure, FigureRevision
-    from indicators.uploads import confirm_upload, preview_upload, receive_upload
 
     count = indicators * months
     new, changed = files
-
-    def confirm(upload: Any) -> Any:
-        report = preview_upload(upload)
-        return confirm_upload(upload.pk, upload.checksum, report.fingerprint, user), report
-
     empty_figures()
-    a, (upload, report) = measure(
-        "a. upload: validate, store, preview",
+    reads.count = 0
+    a, upload = measure(
+        "a. receive: read once, plan, store",
         count,
         lambda: receive_upload("figures", "new.csv", new, user),
     )
-    expect(report.ok and report.new == count, f"preview: {report.summary()} {report.errors[:3]}")
-    expect(not Figure.objects.exists(), "the preview wrote figures")
-    fingerprint = preview_upload(upload).fingerprint
-
-    b, result = measure(
+    expect(upload.new_rows == count and not upload.error_count, f"plan: {upload.preview}")
+    expect(not Figure.objects.exists(), "receiving wrote figures")
+    b, outcome = measure(
         "b. confirm (new figures + revisions)",
         count,
-        lambda: confirm_upload(upload.pk, upload.checksum, fingerprint, user),
+        lambda: confirm_upload(upload.pk, upload.checksum, upload.fingerprint, user),
     )
-    expect(result.applied and result.report.new == count, f"confirm: {result.message}")
-    revisions = FigureRevision.objects.filter(is_new=True, changed_by=user, upload=upload)
-    expect(revisions.count() == count, "a revision per new figure, with user and upload")
+    expect(outcome.done, f"confirm: {outcome.message}")
+    expect(FigureRevision.objects.filter(is_new=True, upload=upload).count() == count, "revisions")
     expect(stored_figures() == expected_figures(figure_objects(indicators, months)), "figures")
 
-    rerun, report = receive_upload("figures", "rerun.csv", changed, user)
-    fingerprint = preview_upload(rerun).fingerprint
-    c, result = measure(
+    rerun = receive_upload("figures", "rerun.csv", changed, user)
+    expect(rerun.changed_rows == count, "every figure of the re-run changes")
+    c, outcome = measure(
         "c. confirm a re-run (every figure changed)",
         count,
-        lambda: confirm_upload(rerun.pk, rerun.checksum, fingerprint, user),
+        lambda: confirm_upload(rerun.pk, rerun.checksum, rerun.fingerprint, user),
     )
-    expect(result.applied and result.report.changed == count, f"re-run: {result.message}")
-    revisions = FigureRevision.objects.filter(is_new=False, changed_by=user, upload=rerun)
-    expect(revisions.count() == count, "a revision per changed figure, with user and upload")
+    expect(outcome.done, f"re-run: {outcome.message}")
     expect(stored_figures() == expected_figures(figure_objects(indicators, months, True)), "re-run")
+    expect(reads.count == 2, f"each upload's file is read once, not {reads.count} times")
+
+    d, outcome = measure("d. revert the re-run", count, lambda: revert_upload(rerun.pk, user))
+    expect(outcome.done, f"revert: {outcome.message}")
+    expect(stored_figures() == expected_figures(figure_objects(indicators, months)), "restored")
+    e, outcome = measure(
+        "e. revert the first upload", count, lambda: revert_upload(upload.pk, user)
+    )
+    expect(outcome.done, f"revert: {outcome.message}")
+    expect(Figure.objects.filter(marker="-", value=None).count() == count, "all '-' again")
 
     empty_figures()
     objects = figure_objects(indicators, months)
-    d, _ = measure(
-        "d. baseline Figure.objects.bulk_create", count, lambda: Figure.objects.bulk_create(objects)
+    f, _ = measure(
+        "f. baseline Figure.objects.bulk_create", count, lambda: Figure.objects.bulk_create(objects)
     )
     expect(stored_figures() == expected_figures(objects), "bulk_create wrote every figure")
-
-    empty_figures()
-    objects = figure_objects(indicators, months)
-
-    def write_both() -> None:
-        with transaction.atomic():  # as b writes: in one transaction
-            Figure.insert_new(objects)
-            FigureRevision.write_many(((figure, None) for figure in objects), user, "floor.csv")
-
-    e, _ = measure("e. floor: b's writes (figures + revisions)", count, write_both)
-    expect(stored_figures() == expected_figures(objects), "the floor wrote every figure")
-    expect(FigureRevision.objects.filter(source="floor.csv").count() == count, "and revisions")
-    return [a, b, c, d, e]
+    return [a, b, c, d, e, f]
 
 
-def best_of(repeat: int, indicators: int, months: int, user: Any) -> list[Measured]:
+def best_of(repeat: int, indicators: int, months: int, user: Any, reads: Reads) -> list[Measured]:
     """The fastest of ``repeat`` runs of each step (the query counts must not vary)."""
     files = (
         csv_bytes([FIGURE_HEADER, *figure_rows(indicators, months, rerun=False)]),
@@ -333,7 +325,7 @@ def best_of(repeat: int, indicators: int, months: int, user: Any) -> list[Measur
     )
     best: list[Measured] = []
     for _ in range(repeat):
-        runs = steps_once(indicators, months, user, files)
+        runs = steps_once(indicators, months, user, files, reads)
         if not best:
             best = runs
             continue
@@ -344,95 +336,46 @@ def best_of(repeat: int, indicators: int, months: int, user: Any) -> list[Measur
     return best
 
 
-def alternate(times: int, indicators: int, months: int, user: Any) -> None:
-    """b and d in turn, ``times`` times each, then their medians and the ratio of those."""
-    from statistics import median
-
-    from indicators.models import Figure
-    from indicators.uploads import confirm_upload, preview_upload, receive_upload
-
-    count = indicators * months
-    content = csv_bytes([FIGURE_HEADER, *figure_rows(indicators, months, rerun=False)])
-    confirms: list[float] = []
-    inserts: list[float] = []
-    for _ in range(times):
-        empty_figures()
-        upload, _report = receive_upload("figures", "new.csv", content, user)
-        fingerprint = preview_upload(upload).fingerprint
-        confirm = functools.partial(confirm_upload, upload.pk, upload.checksum, fingerprint, user)
-        b, result = measure("b", count, confirm)
-        expect(result.applied and result.report.new == count, f"confirm: {result.message}")
-        confirms.append(b.seconds)
-        empty_figures()
-        objects = figure_objects(indicators, months)
-        d, _ = measure("d", count, functools.partial(Figure.objects.bulk_create, objects))
-        inserts.append(d.seconds)
-    b_median, d_median = median(confirms), median(inserts)
-    print(
-        f"\n{count:,} rows, b and d alternately {times} times: medians b {b_median:.2f} s, "
-        f"d {d_median:.2f} s; b runs at {d_median / b_median:.0%} of the rate of d"
-    )
-
-
 def print_table(title: str, rows: list[Measured]) -> None:
     print(f"\n{title}")
-    print(f"{'step':<42} {'rows':>7} {'seconds':>8} {'rows/s':>9} {'queries':>8}")
+    print(f"{'step':<42} {'rows':>8} {'seconds':>8} {'rows/s':>9} {'queries':>8}")
     for row in rows:
         print(
-            f"{row.label:<42} {row.rows:>7,} {row.seconds:>8.2f} {row.rate:>9,.0f} {row.queries:>8}"
+            f"{row.label:<42} {row.rows:>8,} {row.seconds:>8.2f} {row.rate:>9,.0f} {row.queries:>8}"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--indicators", type=int, default=100)
+    parser.add_argument("--sizes", default="100,1000", help="numbers of indicators")
     parser.add_argument("--months", type=int, default=120)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each step; the best counts")
-    parser.add_argument(
-        "--alternate", type=int, default=0, help="then b and d in turn N times: their medians"
-    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the best counts")
     options = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or "sqlite:////tmp/bench.sqlite3"
     setup_django(fresh_database(url))
 
     import django
-    import import_export
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from indicators.imports import import_file
+    from indicators.importing.pipeline import import_file
 
     user = get_user_model().objects.create(username="bench.officer")
-    sections, indicators = catalogue_files(options.indicators)
+    sizes = [int(size) for size in options.sizes.split(",")]
+    sections, indicators = catalogue_files(max(sizes))
     for kind, content in (("sections", sections), ("indicators", indicators)):
-        report = import_file(kind, f"{kind}.csv", content, user=user)
-        expect(report.ok, f"{kind}: {report.errors[:3]}")
-
+        plan, applied = import_file(kind, f"{kind}.csv", content, user)
+        expect(plan.ok and applied is not None and applied.applied, f"{kind}: {plan.errors[:3]}")
+    reads = Reads()
     vendor = connection.vendor
     version = connection.Database.sqlite_version if vendor == "sqlite" else connection.pg_version
-    print(
-        f"{vendor} {version}; Django {django.get_version()}, "
-        f"django-import-export {import_export.__version__}; "
-        f"{options.indicators} indicators x {options.months} months"
-    )
+    print(f"{vendor} {version}; Django {django.get_version()}; {options.months} months")
     total = time.perf_counter()
-    full = best_of(options.repeat, options.indicators, options.months, user)
-    print_table(f"{options.indicators * options.months:,} rows, best of {options.repeat}", full)
-    b, d, e = full[1], full[3], full[4]
-    print(f"confirm (b) runs at {b.rate / d.rate:.0%} of the bulk_create rate (d);")
-    print(f"writing its figures and revisions alone (e) runs at {e.rate / d.rate:.0%} of it")
-
-    # The same steps on a tenth of the file: the number of queries must not follow the rows.
-    small_indicators = max(1, options.indicators // 10)
-    small = best_of(options.repeat, small_indicators, options.months, user)
-    print_table(f"{small_indicators * options.months:,} rows, best of {options.repeat}", small)
-    print("\nqueries by file size")
-    print(f"{'step':<42} {small[0].rows:>7,} {full[0].rows:>7,}")
-    for little, big in zip(small, full, strict=True):
-        print(f"{big.label:<42} {little.queries:>7} {big.queries:>7}")
-    if options.alternate:
-        for size in (options.indicators, small_indicators):
-            alternate(options.alternate, size, options.months, user)
+    for size in sizes:
+        runs = best_of(options.repeat, size, options.months, user, reads)
+        print_table(f"{size * options.months:,} rows, best of {options.repeat}", runs)
+        b, f = runs[1], runs[5]
+        print(f"confirm (b) runs at {b.rate / f.rate:.0%} of the bulk_create rate (f)")
     print(f"\ntotal {time.perf_counter() - total:.1f} s")
 
 

@@ -16,13 +16,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from ..models import FigureRevision, Upload
+from ..models import Upload
+from ..models.figures import state_of
 from .kinds import KINDS
 from .kinds.base import Context
-from .kinds.measured import Figures
+from .kinds.measured import FIGURE_COLUMNS, Figures
 from .pipeline import Applied, apply_plan, plan_file, preview_of
 from .plan import CHANGED, Plan, PlannedRow
 
@@ -153,8 +153,10 @@ def confirm_upload(upload_id: int, checksum: str, fingerprint: str, actor: Any) 
 def revert_upload(upload_id: int, actor: Any) -> Outcome:
     """Restore every figure the upload wrote to what it was before, and nothing else.
 
-    A figure changed again since is not silently overwritten: the revert is refused and names
-    those figures. A figure the upload created becomes "no figure" (`-`), so its history stays.
+    A figure that no longer holds what the upload wrote (changed again since) is not silently
+    overwritten: the revert is refused and names those figures. A later change that was itself
+    reverted leaves the figure as the upload wrote it, so the upload can then be reverted. A
+    figure the upload created becomes "no figure" (`-`), so its history stays.
     """
     with transaction.atomic():
         upload, refusal = locked_in_status(
@@ -167,32 +169,18 @@ def revert_upload(upload_id: int, actor: Any) -> Outcome:
                 False,
                 "Only figures uploads can be reverted; correct other kinds with a new upload.",
             )
-        later = list(
-            FigureRevision.objects.exclude(upload=upload)
-            .filter(
-                Exists(
-                    FigureRevision.objects.filter(
-                        upload=upload, figure_id=OuterRef("figure_id"), id__lt=OuterRef("id")
-                    )
-                )
-            )
-            .select_related("figure__indicator")
-            .order_by("figure__indicator__reference", "figure__month")
-            .distinct()[:11]
-        )
-        if later:
-            names = ", ".join(
-                f"{r.figure.indicator.reference} {r.figure.month:%b-%y}" for r in later[:10]
-            )
-            return Outcome(
-                False,
-                f"Figures changed again after this upload ({names}"
-                f"{'…' if len(later) > 10 else ''}); revert the later change first.",
-            )
         plan = revert_plan(upload)
         applied: Applied = apply_plan(
             plan, Context(actor=actor, source=f"revert of upload #{upload.pk}")
         )
+        if applied.stale:
+            names = ", ".join(row.label for row in applied.stale[:10])
+            more = "…" if len(applied.stale) > 10 else ""
+            return Outcome(
+                False,
+                f"{len(applied.stale)} figure(s) changed again after this upload ({names}{more}); "
+                "revert the later change first. Nothing was restored.",
+            )
         if not applied.applied:
             return Outcome(False, applied.message)
         upload.status = Upload.Status.REVERTED
@@ -204,22 +192,30 @@ def revert_upload(upload_id: int, actor: Any) -> Outcome:
 
 def revert_plan(upload: Upload) -> Plan:
     """Every figure the upload wrote, from what it wrote back to what was there before."""
-    rows = [
-        PlannedRow(
-            0,
-            (indicator_id, month.isoformat()),
-            f"{reference} {month:%b-%y}",
-            CHANGED,
-            revision.new_state,
-            revision.old_state or NO_FIGURE,
+    sides = [f"{side}_{column}" for side in ("old", "new") for column in FIGURE_COLUMNS]
+    rows = []
+    for indicator_id, month, reference, is_new, *values in (
+        upload.revisions.order_by("id")
+        .values_list(
+            "figure__indicator_id",
+            "figure__month",
+            "figure__indicator__reference",
+            "is_new",
+            *sides,
         )
-        for revision, indicator_id, month, reference in (
-            (r, r.figure.indicator_id, r.figure.month, r.figure.indicator.reference)
-            for r in upload.revisions.select_related("figure__indicator")
-            .order_by("id")
-            .iterator(chunk_size=5000)
+        .iterator(chunk_size=5000)
+    ):
+        old, new = state_of(values[:6]), state_of(values[6:])
+        rows.append(
+            PlannedRow(
+                0,
+                (indicator_id, month.isoformat()),
+                f"{reference} {month:%b-%y}",
+                CHANGED,
+                new,
+                NO_FIGURE if is_new else old,
+            )
         )
-    ]
     return Plan(kind=Figures.name, file_name=f"revert of upload #{upload.pk}", rows=rows)
 
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0004_written_precision_kinds_and_plans'),
+        ("indicators", "0004_written_precision_kinds_and_plans"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='indicator',
-            name='reference',
-            field=models.CharField(help_text='e.g. 6.1, 10.4, 4.01.01', max_length=40, unique=True),
+            model_name="indicator",
+            name="reference",
+            field=models.CharField(help_text="e.g. 6.1, 10.4, 4.01.01", max_length=40, unique=True),
         ),
         migrations.AlterField(
-            model_name='indicator',
-            name='title',
+            model_name="indicator",
+            name="title",
             field=models.CharField(max_length=500),
         ),
     ]

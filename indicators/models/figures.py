@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +26,20 @@ def number_text(number: Decimal | None) -> str | None:
 
 def number_of(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
+
+
+def state_of(columns: Sequence[Any]) -> State:
+    """A figure's state from its columns (value, marker, numerator, denominator, note,
+    places), as a figure or either side of a revision stores them."""
+    value, marker, numerator, denominator, note, places = columns
+    return (
+        number_text(value),
+        marker,
+        number_text(numerator),
+        number_text(denominator),
+        note,
+        places if value is not None else None,
+    )
 
 
 class Measurement(models.Model):
@@ -107,13 +123,8 @@ class Figure(Measurement):
 
     def state(self) -> State:
         """What a re-run compares and a revision records."""
-        return (
-            number_text(self.value),
-            self.marker,
-            number_text(self.numerator),
-            number_text(self.denominator),
-            self.note,
-            self.places if self.value is not None else None,
+        return state_of(
+            (self.value, self.marker, self.numerator, self.denominator, self.note, self.places)
         )
 
     def set_state(self, state: State) -> None:
@@ -174,29 +185,6 @@ class FigureRevision(models.Model):
                 for name, cell in zip(_STATE_COLUMNS, state, strict=True)
             },
         }
-
-    @property
-    def old_state(self) -> State | None:
-        if self.is_new:
-            return None
-        return self._state_of("old")
-
-    @property
-    def new_state(self) -> State:
-        return self._state_of("new")
-
-    def _state_of(self, side: str) -> State:
-        value, marker, numerator, denominator, note, places = (
-            getattr(self, f"{side}_{name}") for name in _STATE_COLUMNS
-        )
-        return (
-            number_text(value),
-            marker,
-            number_text(numerator),
-            number_text(denominator),
-            note,
-            places,
-        )
 
     @property
     def old_display(self) -> str:

@@ -18,7 +18,8 @@ from django.utils import timezone
 from ... import performance as perf
 from ...measurements import check_measurement, plain_number
 from ...models import Figure, FigureRevision, Indicator, Outturn
-from ..bulk import BATCH_ROWS, update_rows
+from ...models.figures import state_of
+from ..bulk import insert_rows, update_rows
 from ..cells import Sheet
 from ..plan import CHANGED, NEW, Key, Plan, State
 from ..rows import IndicatorRef, References, RowReader
@@ -177,15 +178,10 @@ class Figures(Measured):
         ).iterator(chunk_size=5000):
             key = (indicator_id, month.isoformat())
             if key in wanted:
-                state = (
-                    text_of(value),
-                    marker,
-                    text_of(numerator),
-                    text_of(denominator),
-                    note,
-                    places if value is not None else None,
+                stored[key] = (
+                    pk,
+                    state_of((value, marker, numerator, denominator, note, places)),
                 )
-                stored[key] = (pk, state)
         return stored
 
     def show(self, key: Key, state: State) -> dict[str, str]:
@@ -201,43 +197,59 @@ def write_figures(plan: Plan, stored: Stored, context: Context) -> None:
     now = context.at or timezone.now()
     new_rows = [row for row in plan.rows if row.status == NEW]
     changed_rows = [row for row in plan.rows if row.status == CHANGED]
-    created = [_figure(row.key, row.after, now) for row in new_rows]
-    Figure.objects.bulk_create(created, batch_size=BATCH_ROWS)
+    insert_rows(
+        Figure,
+        ("indicator", "month", *FIGURE_COLUMNS, "updated_at"),
+        [
+            (row.key[0], datetime.date.fromisoformat(row.key[1]), *_columns(row.after), now)
+            for row in new_rows
+        ],
+    )
+    ids = _new_ids(new_rows)
     update_rows(
         Figure,
-        ("value", "marker", "numerator", "denominator", "note", "places", "updated_at"),
+        (*FIGURE_COLUMNS, "updated_at"),
         [(stored[row.key][0], *_columns(row.after), now) for row in changed_rows],
     )
-    figure_ids = [figure.pk for figure in created] + [stored[row.key][0] for row in changed_rows]
-    FigureRevision.objects.bulk_create(
+    figure_ids = [ids[row.key] for row in new_rows] + [stored[row.key][0] for row in changed_rows]
+    user_id = getattr(context.user, "pk", None)
+    upload_id = getattr(context.upload, "pk", None)
+    source = context.source[:255]
+    insert_rows(
+        FigureRevision,
+        ("figure", "changed_at", "changed_by", "source", "upload", "is_new", *REVISION_COLUMNS),
         [
-            FigureRevision(
-                figure_id=figure_id,
-                changed_at=now,
-                changed_by=context.user,
-                source=context.source[:255],
-                upload=context.upload,
-                **FigureRevision.columns_of(row.before, row.after),  # type: ignore[arg-type]
+            (
+                figure_id,
+                now,
+                user_id,
+                source,
+                upload_id,
+                row.before is None,
+                *_columns(row.before or NO_STATE),
+                *_columns(row.after),
             )
             for figure_id, row in zip(figure_ids, [*new_rows, *changed_rows], strict=True)
         ],
-        batch_size=BATCH_ROWS,
     )
 
 
-def _figure(key: Key, state: State, now: datetime.datetime) -> Figure:
-    value, marker, numerator, denominator, note, places = _columns(state)
-    return Figure(
-        indicator_id=key[0],
-        month=datetime.date.fromisoformat(key[1]),
-        value=value,
-        marker=marker,
-        numerator=numerator,
-        denominator=denominator,
-        note=note,
-        places=places,
-        updated_at=now,
-    )
+FIGURE_COLUMNS = ("value", "marker", "numerator", "denominator", "note", "places")
+REVISION_COLUMNS = tuple(f"{side}_{column}" for side in ("old", "new") for column in FIGURE_COLUMNS)
+NO_STATE: State = (None, "", None, None, "", None)
+
+
+def _new_ids(rows: list[Any]) -> dict[Key, int]:
+    """The ids of figures just inserted, by their natural key (unique, and new: none existed)."""
+    if not rows:
+        return {}
+    wanted = {row.key for row in rows}
+    found = Figure.objects.filter(
+        indicator_id__in={key[0] for key in wanted},
+        month__in={datetime.date.fromisoformat(key[1]) for key in wanted},
+    ).values_list("pk", "indicator_id", "month")
+    ids = {(indicator_id, month.isoformat()): pk for pk, indicator_id, month in found}
+    return {key: ids[key] for key in wanted}
 
 
 def _columns(state: State) -> tuple[Any, ...]:
@@ -293,14 +305,13 @@ class Outturns(Measured):
             "pk", "indicator_id", "year", "value", "marker", "numerator", "denominator", "places"
         ):
             if (indicator_id, year) in wanted:
-                state = (
-                    text_of(value),
-                    marker,
-                    text_of(numerator),
-                    text_of(denominator),
-                    places if value is not None else None,
+                value, marker, numerator, denominator, _, places = state_of(
+                    (value, marker, numerator, denominator, "", places)
                 )
-                stored[(indicator_id, year)] = (pk, state)
+                stored[(indicator_id, year)] = (
+                    pk,
+                    (value, marker, numerator, denominator, places),
+                )
         return stored
 
     def show(self, key: Key, state: State) -> dict[str, str]:
