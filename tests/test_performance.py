@@ -434,7 +434,7 @@ ERROR_CASES = [
     (INFO, "", "", "99.1", "green", "99.1"),
     (INFO, "<90%", "90%>", "95%+", "green", "95%+"),
     (WL, "", "", "18", "green", "18"),
-    (WLL, "", "", "18<", "green", "18<"),
+    (WLL, "", "", "18+", "green", "18+"),  # Within limits (low) takes the Low bands only
     # a target excluding its own bound (a target is met at equality)
     (LOW, "", "", "<10", "green", "<10"),
     # unreadable green
@@ -1086,3 +1086,43 @@ def test_previous_months_straddling_a_year_gives_the_summary_columns() -> None:
 def test_previous_months_refuses_negative_count() -> None:
     with pytest.raises(ValueError):
         previous_months(date(2020, 4, 1), -1)
+
+
+# --------------------------------------------------------------------------------------------
+# The notation family (domain.md): the variants councils write, and errors naming the part
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("polarity", "red", "amber", "green", "value", "expected"),
+    [
+        (WL, "1+ above range limit", "1 above range", "14-20", "20.5", A),
+        (WL, "1+ above range", "1 above / below range", "14-20", "13.5", A),
+        (WL, "more than 1 above/below range", "1 above/below range", "14 - 20", "22", R),
+        (WL, "over 1% above range", "1% above range", "14-20", "17", G),
+        (HIGH, "", "", "87.5%>", "87.5", G),
+        (WLL, "12+", "12<", "9.6<", "9.6", G),
+        (WLL, "12+", "12<", "9.6<", "11", A),
+        (WLL, "12+", "12<", "9.6<", "12", R),
+        (WLL, "1+ above range", "1 above range", "14-20", "21", A),
+        (HIGH, "<90%", "90% - 95%", "95%+", "92", A),
+        (HIGH, "<90", "90-94.9", "95+", "89.9", R),
+        (LOW, ">13%", "10.8-13%", "<=10.8%", "10.8", G),
+    ],
+)
+def test_notation_variants(polarity, red, amber, green, value, expected) -> None:
+    assert rag(parse_thresholds(polarity, red, amber, green), D(value)) == expected
+
+
+@pytest.mark.parametrize(
+    ("polarity", "red", "amber", "green", "column", "part"),
+    [
+        (WL, "1+ above rnge", "1 above range", "14-20", "red", "'rnge' is not part"),
+        (HIGH, "<90%", "90%>", "95%+ target", "green", "'target' is not part"),
+        (HIGH, "<90%", "80-85", "95%+", "amber", "lies outside red"),
+    ],
+)
+def test_a_notation_that_cannot_be_read_names_the_part(polarity, red, amber, green, column, part):
+    with pytest.raises(ThresholdError) as caught:
+        parse_thresholds(polarity, red, amber, green)
+    assert caught.value.column == column and part in str(caught.value)

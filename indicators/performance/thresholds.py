@@ -113,7 +113,10 @@ def rag(thresholds: Thresholds, value: Decimal | None) -> Rag | None:
 # "+/-"), so the patterns below only have to deal with one spelling of each thing.
 _N = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _PM = r"\+ ?/ ?-"
-_SIDE = r"(?:above|below|outside|from|above or below|above/below|either side of)(?: the)? range"
+_SIDE = (
+    r"(?:above|below|outside|from|above or below|above ?/ ?below|below ?/ ?above|either side of)"
+    r"(?: the)? range(?: limits?)?"
+)
 
 # (pattern, direction, inclusive): direction True means "this value or higher", False "or lower".
 _DIRECTIONAL: list[tuple[re.Pattern[str], bool, bool]] = [
@@ -152,7 +155,7 @@ _GREEN_FORMS = (
 )
 _RED_BAND_FORMS = "<90% (below 90 is red), 13%+ (13 or above is red), or blank for a target only"
 _AMBER_BAND_FORMS = (
-    "90%> (90 or above) or 13%< (13 or below), lying between red and green, or blank"
+    "90%> (90 or above), 13%< (13 or below) or 90-94.9, lying between red and green, or blank"
 )
 _RED_RANGE_FORMS = "'1+ above range', 'more than 1 above range' or 'over 1% above range', or blank"
 _AMBER_RANGE_FORMS = "'1 above range' or '1% above range', or blank"
@@ -192,19 +195,38 @@ def _first_number(match: re.Match[str]) -> Decimal:
     return _dec(next(group for group in match.groups() if group is not None))
 
 
+# The words of the notation; anything else in a cell is the part that could not be read.
+_KNOWN_WORDS = set(
+    "above below outside from or either side of the range limit limits more than over beyond "
+    "under less fewer within up to between and around n/a to be set confirmed tbc".split()
+)
+_WORD = re.compile(r"[a-z][a-z/]*")
+
+
+def _unread(text: str) -> list[str]:
+    """The words of a cell that are not part of the notation (``'1+ above rnge'`` -> rnge)."""
+    return [word for word in _WORD.findall(_normalise(text)) if word not in _KNOWN_WORDS]
+
+
 def _fail(column: str, text: str, problem: str, forms: str) -> ThresholdError:
-    """Build the error for ``column``: the problem with the quoted text, then what is accepted."""
-    return ThresholdError(column, f"{column.capitalize()} '{text.strip()}' {problem}: use {forms}.")
+    """Build the error for ``column``: the problem with the quoted text, the part that could not
+    be read (words outside the notation), then what is accepted."""
+    unread = _unread(text)
+    part = f" ('{' '.join(unread)}' is not part of the notation)" if unread else ""
+    return ThresholdError(
+        column, f"{column.capitalize()} '{text.strip()}' {problem}{part}: use {forms}."
+    )
 
 
 def _threshold_direction(polarity: Polarity) -> bool | None:
     """True when higher is better for RAG, False when lower is, None when neither.
 
-    "Within limits (low)" is treated as "Within limits" for RAG: its tolerances are a range.
+    "Within limits (low)" is a range whose good side is low: it takes a range like "Within
+    limits" and the Low bands (``12+``, ``12<``, ``9.6<``) too (domain.md).
     """
     if polarity == Polarity.HIGH:
         return True
-    if polarity == Polarity.LOW:
+    if polarity in (Polarity.LOW, Polarity.WITHIN_LIMITS_LOW):
         return False
     return None
 
@@ -420,7 +442,21 @@ def _parse_bands(
             f"red must lie {worse} green",
             _RED_BAND_FORMS,
         )
-    if "amber" in given:
+    if "amber" in given and _RANGE.fullmatch(given["amber"]):
+        # Amber written as the band itself ("90-94.9", "10.8-13%"): it must lie between red
+        # and green, touching either.
+        span = _RANGE.fullmatch(given["amber"])
+        assert span is not None
+        low, high = _dec(span.group(1)), _dec(span.group(2))
+        if low > high or low < min(red, green) or high > max(red, green):
+            raise _fail(
+                "amber",
+                original["amber"],
+                f"lies outside red '{original['red'].strip()}' .. "
+                f"green '{original['green'].strip()}'",
+                _AMBER_BAND_FORMS,
+            )
+    elif "amber" in given:
         parsed_amber = _directional(given["amber"])
         if parsed_amber is None:
             raise _fail(
