@@ -26,11 +26,14 @@ class Column:
     title: str
     unit: perf.Unit
     polarity: perf.Polarity
-    months: tuple[Cell, ...]  # April..March of the financial year; blank after the report month
+    months: tuple[Cell, ...]  # January..March before the year, then April..March (fifteen);
+    # blank after the report month
     ytd: Cell
+    ytd_partial: bool  # the YTD was built from fewer months than the year so far
     outturns: tuple[Cell, ...]
     benchmarks: tuple[Cell, ...]  # in perf.Measure order
     green: Decimal | None  # the target line of the chart, when the target has one number
+    target_range: tuple[Decimal, Decimal] | None  # the band of a range target (14-20)
     target_text: str
 
 
@@ -61,10 +64,29 @@ def target_line(target: Target | None) -> Decimal | None:
     return None
 
 
+# The months before the financial year that a section table and its charts also show, so that
+# an April report still has a trend (domain.md, "Calendar").
+MONTHS_BEFORE_YEAR = 3
+
+
+def table_months(year: int) -> tuple[datetime.date, ...]:
+    """January..March before the financial year ``year``, then its April..March: fifteen."""
+    return (*perf.months_of_year(year - 1)[-MONTHS_BEFORE_YEAR:], *perf.months_of_year(year))
+
+
+def target_range(target: Target | None) -> tuple[Decimal, Decimal] | None:
+    """The low and high of a range target, which a chart draws as a band."""
+    if target is None or target.thresholds.kind != perf.ThresholdKind.RANGE:
+        return None
+    low, high = target.thresholds.low, target.thresholds.high
+    return (low, high) if low is not None and high is not None else None
+
+
 def build_section_table(section: Section, month: datetime.date) -> SectionTable:
     month = month.replace(day=1)
     year = perf.financial_year(month)
-    months = tuple(perf.months_of_year(year))
+    months = table_months(year)
+    year_so_far = [m for m in perf.months_of_year(year) if m <= month]
     outturn_years = tuple(range(year - OUTTURN_YEARS, year))
     indicators = sorted(
         Indicator.objects.filter(section=section, retired=False),
@@ -84,6 +106,7 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
     columns = []
     for indicator in indicators:
         own = figures[indicator.id]
+        year_figures = [f for f in (own.get(m) for m in year_so_far) if f is not None]
         ytd = perf.year_to_date(
             indicator.aggregation_enum,
             indicator.unit_enum,
@@ -93,10 +116,17 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
                     f.numerator,
                     f.denominator,
                 )
-                for f in (own.get(m) for m in months if m <= month)
-                if f is not None
+                for f in year_figures
             ],
             indicator.decimals,
+        )
+        # Until the engine marks it (Cell.partial), a monthly indicator's YTD from fewer valued
+        # months than the year so far is partial; termly and quarterly ones are blank between.
+        valued = sum(f.value is not None for f in year_figures)
+        partial = (
+            ytd is not None
+            and indicator.frequency == perf.Frequency.MONTHLY
+            and valued < len(year_so_far)
         )
         target = targets.get(indicator.id)
         columns.append(
@@ -113,6 +143,7 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
                 ytd=Cell(indicator.format(ytd.value), ytd.value, ytd.numerator, ytd.denominator)
                 if ytd
                 else Cell("-"),
+                ytd_partial=partial,
                 outturns=tuple(
                     measurement_cell(indicator, outturns[indicator.id].get(y))
                     for y in outturn_years
@@ -124,6 +155,7 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
                     for m in perf.Measure
                 ),
                 green=target_line(target),
+                target_range=target_range(target),
                 target_text=" / ".join(t for t in (target.red, target.amber, target.green) if t)
                 if target
                 else "",
