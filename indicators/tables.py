@@ -183,7 +183,10 @@ def section_figures(section: Section, month: datetime.date) -> dict[str, object]
             "labels": [perf.month_label(m) for m in table.months],
             "values": [float(c.value) if c.value is not None else None for c in column.months],
             "target": float(column.green) if column.green is not None else None,
+            "band": [float(v) for v in column.target_range] if column.target_range else None,
             "percent": column.unit == perf.Unit.PERCENTAGE,
+            "whole": column.unit == perf.Unit.COUNT,
+            "unit": column.unit.value,
         }
         for column in table.columns
     ]

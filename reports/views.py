@@ -186,8 +186,6 @@ def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     """The edition as an accessible web page, from the same frozen snapshot as its PDF."""
     edition = _edition(request, pk)
-    report = edition.snapshot
-    sections = pages.html_sections(report)
     return render(
-        request, "reports/read.html", {"edition": edition, "report": report, "sections": sections}
+        request, "reports/read.html", {"edition": edition, **pages.html_report(edition.snapshot)}
     )

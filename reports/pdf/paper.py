@@ -75,7 +75,7 @@ def details(rows: list[tuple[str, str]]) -> Table:
         [
             [
                 Paragraph(f"<b>{escape(name)}</b>", sheet["body"]),
-                Paragraph(base.lines(value), sheet["body"]),
+                Paragraph(base.lines(value), sheet["body"]) if value.strip() else "",
             ]
             for name, value in rows
         ],

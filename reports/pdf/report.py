@@ -134,7 +134,7 @@ def details_table(rows: list[tuple[str, str]], widths: tuple[float, float]) -> T
         [
             [
                 Paragraph(f"<b>{escape(label)}</b>", sheet["body"]),
-                Paragraph(base.lines(value), sheet["body"]),
+                Paragraph(base.lines(value), sheet["body"]) if value.strip() else "",
             ]
             for label, value in rows
         ],
@@ -593,10 +593,7 @@ def monthly_table(report: snapshot.Report, columns: Sequence[snapshot.TableColum
     band, label = 12, 52
     units = sum(map(width_units, columns))
     width = (base.frame_size(PORTRAIT)[0] - band - label) / units
-    header: list = [
-        Paragraph("Period", sheet["cell_head"]),
-        Paragraph("Month or year", sheet["cell_head"]),
-    ]
+    header: list = ["", Paragraph("Month or year", sheet["cell_head"])]
     values: list[tuple[list[str], list[str], list[str], list[str]]] = []
     for c in columns:
         title = f"<b>{escape(c['reference'])}</b><br/>{escape(c['title'])}"

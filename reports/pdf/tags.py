@@ -167,6 +167,7 @@ class TableTags(TableRenderCB):
     def __init__(self, header_rows: int = 1, header_columns: int = 0, summary: str = "") -> None:
         self.header_rows, self.header_columns, self.summary = header_rows, header_columns, summary
         self.nodes: list[Node] = []
+        self.marked: list[bool] = []
 
     def _tagger(self, table: Table) -> Tagger:
         return tagger_of(table.canv)
@@ -203,11 +204,15 @@ class TableTags(TableRenderCB):
             if last_row > first_row:
                 attributes["RowSpan"] = last_row - first_row + 1
         node = tagger.open(role, attributes=attributes)
-        tagger.begin(table.canv, node)
+        # An empty cell is an element with no content: nothing to mark.
+        self.marked.append(value not in ("", None))
+        if self.marked[-1]:
+            tagger.begin(table.canv, node)
         self.nodes.append(node)
 
     def endCell(self, table: Table) -> None:
-        Tagger.end(table.canv)
+        if self.marked.pop():
+            Tagger.end(table.canv)
         self._tagger(table).close(self.nodes.pop())
 
     def endRow(self, table: Table) -> None:
