@@ -190,7 +190,7 @@ def test_each_section_has_its_part_after_the_summary(draft_pdf, sample):
     lac = draft_pdf.text(pages[2], pages[3])
     assert "Data note: An issue has arisen within the Liquid Logic system" in lac
     assert "IN MONTH PERFORMANCE" in draft_pdf.pages[pages[2]]
-    assert "TRENDS, Jan-20 – Mar-21" in lac
+    assert f"TRENDS, Jan-20 {DASH} Mar-21" in lac
 
 
 def test_pages_are_numbered_in_every_footer(draft_pdf):
