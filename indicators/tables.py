@@ -175,18 +175,24 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
 def section_figures(section: Section, month: datetime.date) -> dict[str, object]:
     """What a page needs to show a section's figures: the table, its rows by month, the
     restatements and the charts (drawn by static/cpp/charts.js from a json_script block)."""
+    # The chart's text alternative is the report's own (reports.charts), so the page and the
+    # PDF describe a chart in the same words.
+    from reports.charts import chart_of
+
     table = build_section_table(section, month)
+    labels = [perf.month_label(m) for m in table.months]
     charts = [
         {
             "id": f"chart-{column.indicator_id}",
             "title": f"{column.reference} {column.title}",
-            "labels": [perf.month_label(m) for m in table.months],
+            "labels": labels,
             "values": [float(c.value) if c.value is not None else None for c in column.months],
             "target": float(column.green) if column.green is not None else None,
             "band": [float(v) for v in column.target_range] if column.target_range else None,
             "percent": column.unit == perf.Unit.PERCENTAGE,
             "whole": column.unit == perf.Unit.COUNT,
             "unit": column.unit.value,
+            "alt": chart_of([column], labels)["alt"],
         }
         for column in table.columns
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 
 from narratives import markup
 
@@ -29,6 +29,7 @@ def render(report: snapshot.Report) -> base.Rendered:
     paper = report["paper"]
     story: list[Flowable] = [*front(report)]
     story += [
+        PageBreak(),  # the cover sheet is a page of its own, as the council prints it
         Container("Sect", "Report"),
         Bookmark("body", f"Title: {paper['title'] or report['title']}"),
         para(f"Title: {escape(paper['title'] or report['title'])}", "title", "H1"),

@@ -260,8 +260,7 @@ def keys(convention: str) -> list[Flowable]:
         ],
     )
     rag = Table(
-        [["RAG", "In month, against the target and tolerances"]]
-        + [[letter, word] for letter, word in RAG_KEY],
+        [["RAG", "In month, against the target"]] + [[letter, word] for letter, word in RAG_KEY],
         colWidths=[26, 170],
         renderCB=TableTags(header_rows=1, header_columns=1),
         style=[
