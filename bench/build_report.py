@@ -137,7 +137,8 @@ def main() -> None:
         cpu = statistics.median(result.cpu)
         print(
             f"{result.label:<14} {statistics.median(result.wall):>7.3f} "
-            f"{cpu:>7.3f} {result.peak / 2**20:>9.1f} {result.pages:>6} "
+            f"{cpu:>7.3f} {f'{result.peak / 2**20:.1f}' if result.peak else '-':>9} "
+            f"{result.pages:>6} "
             f"{1000 * cpu / result.pages:>12.1f}"
         )
     one, four = results.values()
