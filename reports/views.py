@@ -19,7 +19,7 @@ from cpp.access import STAFF_ROLES, role_required
 from cpp.roles import Role
 from indicators.models import ReportingMonth
 
-from . import assembly, pages, services
+from . import assembly, pages, services, snapshot
 from .forms import PaperForm
 from .models import Edition
 
@@ -149,6 +149,9 @@ def edition_page(request: HttpRequest, pk: int) -> HttpResponse:
             "edition": edition,
             "can_sign_off": pages.can_sign_off(edition, request.user),
             "unapproved": services.unapproved_sections(edition.snapshot),
+            "draft_signed_off_on": snapshot.date_text(
+                snapshot.current(edition.snapshot)["edition"]["signed_off_on"]
+            ),
         },
     )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from indicators.uploads import confirm_upload, receive_upload
@@ -316,12 +317,15 @@ def test_issuing_refuses_a_paper_with_empty_or_placeholder_fields(month, client,
     assert named in response.content.decode()
 
 
-def test_the_issued_paper_of_the_sample_has_every_heading_and_no_placeholder(month):
+def test_the_issued_paper_of_the_sample_has_every_heading_and_no_placeholder(month, client):
     from tests.test_report_pdf import PAPER_HEADINGS
 
-    _signed_draft(month)
+    signed = _signed_draft(month)
     issued = services.issue_report(month, user("officer"))
     issued.refresh_from_db()
+    client.force_login(user("panel"))
+    page = client.get(reverse("reports:edition", args=[issued.pk])).content.decode()
+    assert f"Alex Morgan, {timezone.localdate(signed.signed_off_at):%d/%m/%Y}" in page
     reader = PdfReader(io.BytesIO(Path(issued.paper.path).read_bytes()))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     positions = [text.index(heading) for heading in PAPER_HEADINGS]
