@@ -242,6 +242,7 @@ def test_the_report_is_tagged_with_a_heading_per_section_tables_and_figures(name
     assert str(root.Lang) == "en-GB"
     assert root.ViewerPreferences.DisplayDocTitle is True
     assert b"<pdfuaid:part>1</pdfuaid:part>" in root.Metadata.read_bytes()
+    assert pdf.pdf_version == "1.7"
     tree = root.StructTreeRoot
     (document,) = children(tree)
     assert role(document) == "Document"

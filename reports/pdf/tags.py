@@ -351,5 +351,6 @@ def finish(content: bytes, tagger: Tagger, document: Document) -> bytes:
     info.CreationDate = pikepdf.String(pdf_date(document.created))
     info.ModDate = pikepdf.String(pdf_date(document.modified))
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    # PDF/UA-1 builds on ISO 32000-1, PDF 1.7.
+    pdf.save(out, deterministic_id=True, fix_metadata_version=False, min_version="1.7")
     return out.getvalue()
