@@ -107,3 +107,14 @@ def test_a_framework_without_wording_invents_nothing_and_cannot_issue(sample):
     Narrative.objects.filter(reporting_month=month).update(status="approved", locked=True)
     with pytest.raises(services.EditionError, match="placeholder: Title; Meeting"):
         services.issue_report(month, user("officer"))
+
+
+def test_the_section_page_describes_each_chart_as_the_report_does(client, sample):
+    client.force_login(user("hos.caseloads"))
+    url = reverse("indicators:section", args=[sample.pk, "2020-04", "CASELOADS"])
+    page = client.get(url).content.decode()
+    assert "(target range 14 to 20)" in page
+    assert (
+        "Target range 14% to 20%" not in page and "Target range 14 to 20, shown as a band." in page
+    )
+    assert "by month from Jan-20 to Mar-21" in page and ">Jan-20<" in page
