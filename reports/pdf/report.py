@@ -82,13 +82,11 @@ PAD = 2  # cell padding in the tables, points
 PAD_V = 1.0
 SLACK = 6  # points kept free on each summary page against a row measured short
 CELL_SIZE = 6.5
-MAX_COLUMNS = 7  # indicator columns in one monthly table
-CHARTS_PER_ROW = 3
-CHART_HEIGHT = 100
+MAX_COLUMNS = 7  # table columns of figures (an indicator's counts take one) in a monthly table
 
 
 PARTIAL = "\N{DAGGER}"  # after a YTD built from fewer months than the year so far
-CHARTS_PER_ROW = 2
+CHARTS_PER_ROW = 2  # two to a row: fifteen months stay legible
 CHART_HEIGHT = 150
 
 
