@@ -10,6 +10,8 @@ makes a synthetic one four times its size: the same sections and summary groups 
 Each is rendered once to warm up (fonts, imports), then ``--runs`` times in turn, and the table
 shows, for ``render_report``: the median wall and CPU seconds, the peak of memory allocated while
 rendering (tracemalloc, in a run of its own: tracing slows the rendering) and the pages.
+A last column gives the CPU milliseconds per page (the report grows pages as it grows content:
+fifteen-month tables, charts in rows of two), and the covering paper is timed too.
 Goals: the sample under 2 s; the 4x report under four times the sample's time.
 """
 
@@ -86,11 +88,11 @@ class Result:
     pages: int = 0
 
 
-def render_once(report: Any, result: Result) -> None:
-    from reports.pdf import render_report
+def render_once(report: Any, result: Result, paper: bool = False) -> None:
+    from reports.pdf import render_paper, render_report
 
     wall, cpu = time.perf_counter(), time.process_time()
-    rendered = render_report(report)
+    rendered = (render_paper if paper else render_report)(report)
     result.wall.append(time.perf_counter() - wall)
     result.cpu.append(time.process_time() - cpu)
     result.pages = rendered.pages
@@ -117,21 +119,27 @@ def main() -> None:
     sample = sample_report()
     reports = {"sample (1x)": sample, "synthetic 4x": scaled(sample, 4)}
     results = {label: Result(label, [], []) for label in reports}
+    paper = Result("paper (1x)", [], [])
     for report in reports.values():
         render_report(report)  # warm up: fonts parsed, modules imported
     # In turn rather than one after the other, so that a busy spell hits both alike.
     for _ in range(options.runs):
         for label, report in reports.items():
             render_once(report, results[label])
+        render_once(sample, paper, paper=True)
     for label, report in reports.items():
         results[label].peak = peak_memory(report)
 
     print(f"render_report, {options.runs} runs each (medians)")
-    print(f"{'report':<14} {'wall s':>7} {'cpu s':>7} {'peak MiB':>9} {'pages':>6}")
-    for result in results.values():
+    header = f"{'report':<14} {'wall s':>7} {'cpu s':>7} {'peak MiB':>9} {'pages':>6}"
+    print(f"{header} {'cpu ms/page':>12}")
+    for result in [*results.values(), paper]:
+        cpu = statistics.median(result.cpu)
         print(
             f"{result.label:<14} {statistics.median(result.wall):>7.3f} "
-            f"{statistics.median(result.cpu):>7.3f} {result.peak / 2**20:>9.1f} {result.pages:>6}"
+            f"{cpu:>7.3f} {f'{result.peak / 2**20:.1f}' if result.peak else '-':>9} "
+            f"{result.pages:>6} "
+            f"{1000 * cpu / result.pages:>12.1f}"
         )
     one, four = results.values()
     wall = statistics.median(four.wall) / statistics.median(one.wall)

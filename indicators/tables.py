@@ -28,11 +28,13 @@ class Column:
     unit: str
     kind: perf.Kind
     polarity: perf.Polarity
-    months: tuple[Cell, ...]  # April..March of the financial year; blank after the report month
-    ytd: Cell
+    months: tuple[Cell, ...]  # January..March before the year, then April..March (fifteen);
+    # blank after the report month
+    ytd: Cell  # marked partial when built from fewer months than the year so far
     outturns: tuple[Cell, ...]
     benchmarks: tuple[Cell, ...]  # in perf.Measure order
     green: Decimal | None  # the target line of the chart, when the target has one number
+    target_range: tuple[Decimal, Decimal] | None  # the band of a range target (14-20)
     target_text: str
 
 
@@ -63,10 +65,28 @@ def target_line(target: Target | None) -> Decimal | None:
     return None
 
 
+# The months before the financial year that a section table and its charts also show, so that
+# an April report still has a trend (domain.md, "Calendar").
+MONTHS_BEFORE_YEAR = 3
+
+
+def table_months(year: int) -> tuple[datetime.date, ...]:
+    """January..March before the financial year ``year``, then its April..March: fifteen."""
+    return (*perf.months_of_year(year - 1)[-MONTHS_BEFORE_YEAR:], *perf.months_of_year(year))
+
+
+def target_range(target: Target | None) -> tuple[Decimal, Decimal] | None:
+    """The low and high of a range target, which a chart draws as a band."""
+    if target is None or target.thresholds.kind != perf.ThresholdKind.RANGE:
+        return None
+    low, high = target.thresholds.low, target.thresholds.high
+    return (low, high) if low is not None and high is not None else None
+
+
 def build_section_table(section: Section, month: datetime.date) -> SectionTable:
     month = month.replace(day=1)
     year = perf.financial_year(month)
-    months = tuple(perf.months_of_year(year))
+    months = table_months(year)
     outturn_years = tuple(range(year - OUTTURN_YEARS, year))
     indicators = in_catalogue_order(
         Indicator.objects.filter(section=section, retired=False).select_related("parent")
@@ -112,6 +132,7 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
                     for m in perf.Measure
                 ),
                 green=target_line(target),
+                target_range=target_range(target),
                 target_text=" / ".join(t for t in (target.red, target.amber, target.green) if t)
                 if target
                 else "",
@@ -131,15 +152,24 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
 def section_figures(section: Section, month: datetime.date) -> dict[str, object]:
     """What a page needs to show a section's figures: the table, its rows by month, the
     restatements and the charts (drawn by static/cpp/charts.js from a json_script block)."""
+    # The chart's text alternative is the report's own (reports.charts), so the page and the
+    # PDF describe a chart in the same words.
+    from reports.charts import chart_of
+
     table = build_section_table(section, month)
+    labels = [perf.month_label(m) for m in table.months]
     charts = [
         {
             "id": f"chart-{column.indicator_id}",
             "title": f"{column.reference} {column.title}",
-            "labels": [perf.month_label(m) for m in table.months],
+            "labels": labels,
             "values": [float(c.value) if c.value is not None else None for c in column.months],
             "target": float(column.green) if column.green is not None else None,
+            "band": [float(v) for v in column.target_range] if column.target_range else None,
             "percent": column.kind == perf.Kind.PERCENTAGE,
+            "whole": column.kind == perf.Kind.COUNT,
+            "unit": column.unit,
+            "alt": chart_of([column], labels)["alt"],
         }
         for column in table.columns
     ]

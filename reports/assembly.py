@@ -7,6 +7,7 @@ draws: ``pdf`` renders what this returns.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import json
@@ -14,14 +15,15 @@ from typing import Any
 
 from cpp.people import name_of
 from indicators import performance as perf
-from indicators.models import DotConvention, ReportingMonth
+from indicators.models import DotConvention, Framework, ReportingMonth
 from indicators.summary import BLANK, MEASURES, SummaryRow, build_summary
-from indicators.tables import build_section_table
+from indicators.tables import build_section_table, table_months
 from narratives.models import Action, Narrative, Status, Transition
 
-from . import snapshot
-from .models import PaperDetails
+from . import charts, papers, snapshot
+from .models import CombinedChart, CouncilSettings, PaperDetails, ReportSettings
 
+# Used only while a framework has no report settings: its name, never a council's words.
 REPORT_TITLE = "{framework} Monthly Performance Report"
 MEASURE_HEADINGS = ("SN AVE", "BEST SN", "NAT AVE", "NAT TOP QTILE")
 
@@ -69,6 +71,7 @@ def data_note(row: SummaryRow) -> str:
 
 
 def summary_groups(reporting_month: ReportingMonth) -> tuple[list[snapshot.SummaryGroup], Any]:
+    """The summary in its bands."""
     framework = reporting_month.framework
     summary = build_summary(framework, reporting_month.month)
     groups: list[snapshot.SummaryGroup] = [
@@ -82,7 +85,8 @@ def summary_groups(reporting_month: ReportingMonth) -> tuple[list[snapshot.Summa
                     "polarity": row.polarity.value,
                     "data_note": data_note(row),
                     "months": [cell.text for cell in row.months],
-                    "ytd": row.ytd.marked,
+                    "ytd": row.ytd.text,
+                    "ytd_partial": row.ytd.partial,
                     "dot": dot_cell(row, framework.dot_convention),
                     "rag": row.rag.value if row.rag else "",
                     "red": row.red,
@@ -119,8 +123,38 @@ def narrative_text(
         "changes": narrative.changes,
         "data_notes": narrative.data_notes,
         "approved_by": name_of(approval.by) if approval else "",
-        "approved_at": f"{approval.at:%d/%m/%Y}" if approval else "",
+        "approved_at": approval.at.date().isoformat() if approval else "",
     }
+
+
+def table_column(column: Any) -> snapshot.TableColumn:
+    cells = [*column.months, column.ytd, *column.outturns]
+    counted = any(cell.count for cell in cells)
+    return {
+        "reference": column.reference,
+        "title": column.title,
+        "months": [cell.text for cell in column.months],
+        "ytd": column.ytd.text,
+        "ytd_partial": column.ytd.partial,
+        "outturns": [cell.text for cell in column.outturns],
+        "benchmarks": [cell.text for cell in column.benchmarks],
+        "month_counts": [cell.count for cell in column.months] if counted else [],
+        "ytd_count": column.ytd.count,
+        "outturn_counts": [cell.count for cell in column.outturns] if counted else [],
+    }
+
+
+def combined_charts(framework: Framework) -> dict[int, list[tuple[str, str, list[str]]]]:
+    """Each section's combined charts: (title, kind, the references drawn together)."""
+    combined: dict[int, list[tuple[str, str, list[str]]]] = {}
+    for chart in (
+        CombinedChart.objects.filter(section__frameworks=framework)
+        .prefetch_related("indicators")
+        .order_by("section", "order", "id")
+    ):
+        references = [indicator.reference for indicator in chart.indicators.all()]
+        combined.setdefault(chart.section_id, []).append((chart.title, chart.kind, references))
+    return combined
 
 
 def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]:
@@ -134,9 +168,17 @@ def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]
         .order_by("at", "id")
     ):
         approvals[transition.narrative_id] = transition
+    combined = combined_charts(reporting_month.framework)
     parts: list[snapshot.SectionPart] = []
     for section in reporting_month.framework.ordered_sections().prefetch_related("managers"):
         table = build_section_table(section, reporting_month.month)
+        months = [perf.month_label(m) for m in table.months]
+        # Series in the table's order, whatever order the admin listed them in.
+        order = {column.reference: n for n, column in enumerate(table.columns)}
+        shared = [
+            (title, kind, sorted(refs, key=lambda r: order.get(r, len(order))))
+            for title, kind, refs in combined.get(section.id, [])
+        ]
         parts.append(
             {
                 "code": section.code,
@@ -144,75 +186,74 @@ def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]
                 "definition": section.definition,
                 "managers": sorted(name_of(m) for m in section.managers.all()),
                 "narrative": narrative_text(narratives.get(section.id), approvals),
-                "columns": [
-                    {
-                        "reference": column.reference,
-                        "title": column.title,
-                        "months": [cell.text for cell in column.months],
-                        "ytd": column.ytd.marked,
-                        "outturns": [cell.text for cell in column.outturns],
-                        "benchmarks": [cell.text for cell in column.benchmarks],
-                    }
-                    for column in table.columns
-                ],
-                "charts": [
-                    {
-                        "reference": column.reference,
-                        "title": column.title,
-                        "percent": column.kind == perf.Kind.PERCENTAGE,
-                        "values": [
-                            float(cell.value) if cell.value is not None else None
-                            for cell in column.months
-                        ],
-                        "target": float(column.green) if column.green is not None else None,
-                    }
-                    for column in table.columns
-                ],
+                "columns": [table_column(column) for column in table.columns],
+                "charts": charts.section_charts(table.columns, months, shared),
             }
         )
     return parts
 
 
-def default_paper(reporting_month: ReportingMonth) -> snapshot.Paper:
-    """The covering paper's usual text (after the seed `002_…`), for the officer to edit."""
-    framework = reporting_month.framework.name
-    label = reporting_month.label
+def council_of() -> snapshot.Council:
+    """The council's settings as the edition prints them, the logo inlined so that an issue
+    keeps the logo it went out with."""
+    council = CouncilSettings.current()
+    logo = ""
+    if council.logo:
+        with council.logo.open("rb") as handle:
+            content = handle.read()
+        mime = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+        logo = f"data:{mime};base64,{base64.b64encode(content).decode()}"
     return {
-        "title": f"{framework} Performance Report \N{EN DASH} {label}",
-        "meeting": f"{framework} Panel, {reporting_month.panel_date:%d/%m/%Y}",
-        "authors": "Performance & Quality Team",
-        "summary": (
-            "This report provides a summary of performance for key performance indicators "
-            "across Looked After Children (LAC) services. It should be read in conjunction with "
-            f"the accompanying performance data report at Appendix A ({framework} Monthly "
-            f"Performance Report \N{EN DASH} {label}), which provides trend data, graphical "
-            "analysis and benchmarking data against national and statistical neighbour "
-            "averages where possible."
-        ),
-        "recommendations": (
-            f"The {framework} Panel is asked to receive the report and accompanying dataset "
-            "(Appendix A) and consider issues arising."
-        ),
-        "implications": (
-            "There are no direct financial, legal or human resources implications to this "
-            "report. The performance report relates to services and outcomes for children in "
-            "care."
-        ),
-        "risks": (
-            "Inability and lack of engagement in performance management arrangements by "
-            "managers and staff could lead to poor and deteriorating services for children and "
-            "young people. Strong management oversight and the weekly performance meetings "
-            "mitigate this risk."
-        ),
-        "accountable_officers": "",
+        "name": council.name,
+        "directorate": council.directorate,
+        "department": council.department,
+        "team": council.team,
+        "contact": council.contact,
+        "logo": logo,
     }
+
+
+def settings_of(framework: Framework) -> ReportSettings | None:
+    return ReportSettings.objects.filter(framework=framework).first()
+
+
+def report_title(framework: Framework, wording: ReportSettings | None) -> str:
+    if wording is not None and wording.report_title:
+        return wording.report_title
+    return REPORT_TITLE.format(framework=framework.name)
+
+
+def default_paper(reporting_month: ReportingMonth) -> snapshot.Paper:
+    """A new month's covering paper: the framework's usual wording with the month, panel,
+    report title and council filled in; empty where the framework has no wording yet."""
+    framework = reporting_month.framework
+    wording = settings_of(framework)
+    paper: snapshot.Paper = {key: "" for key in papers.FIELD_KEYS}  # type: ignore[assignment]
+    if wording is None:
+        return paper
+    words = {
+        "{month}": reporting_month.label,
+        "{panel}": wording.panel,
+        "{report}": report_title(framework, wording),
+        "{council}": CouncilSettings.current().name,
+    }
+    for key in papers.FIELD_KEYS:
+        text = getattr(wording, key, "")
+        for token, value in words.items():
+            text = text.replace(token, value)
+        paper[key] = text  # type: ignore[literal-required]
+    if wording.paper_title:
+        paper["title"] = f"{wording.paper_title} \N{EN DASH} {reporting_month.label}"
+    if wording.panel and reporting_month.panel_date:
+        paper["meeting"] = f"{wording.panel}, {snapshot.date_text(reporting_month.panel_date)}"
+    return paper
 
 
 def paper_of(reporting_month: ReportingMonth) -> snapshot.Paper:
     details = PaperDetails.objects.filter(reporting_month=reporting_month).first()
     if details is None:
         return default_paper(reporting_month)
-    return {key: getattr(details, key) for key in snapshot.Paper.__annotations__}  # type: ignore[return-value]
+    return {key: getattr(details, key) for key in papers.FIELD_KEYS}  # type: ignore[return-value]
 
 
 def assemble(
@@ -223,12 +264,18 @@ def assemble(
     framework = reporting_month.framework
     month = reporting_month.month
     year = perf.financial_year(month)
+    sections = section_parts(reporting_month)
     groups, summary = summary_groups(reporting_month)
+    wording = settings_of(framework)
+    council = council_of()
+    council["department"] = council["department"] or framework.department
     return {
         "schema": snapshot.SCHEMA,
         "framework": framework.name,
-        "department": framework.department,
-        "title": REPORT_TITLE.format(framework=framework.name),
+        "council": council,
+        "panel": wording.panel if wording else "",
+        "title": report_title(framework, wording),
+        "cover_note": wording.disclaimer if wording else "",
         "month": perf.month_key(month),
         "month_label": reporting_month.label,
         "dot_convention": framework.dot_convention,
@@ -236,11 +283,11 @@ def assemble(
         "summary_months": [perf.month_label(m) for m in summary.months],
         "summary_years": [perf.year_label(perf.financial_year(m)) for m in summary.months],
         "year": perf.year_label(year),
-        "table_months": [perf.month_label(m) for m in perf.months_of_year(year)],
+        "table_months": [perf.month_label(m) for m in table_months(year)],
         "outturn_years": [perf.year_label(y) for y in summary.outturn_years],
         "measures": list(MEASURE_HEADINGS),
         "summary": groups,
-        "sections": section_parts(reporting_month),
+        "sections": sections,
         "paper": paper_of(reporting_month),
     }
 
@@ -259,17 +306,18 @@ def edition_details(
         "issue": issue,
         "draft": draft,
         "issued": draft is None,
-        "created_on": f"{created_on:%d/%m/%y}",
-        "created_by": name_of(created_by) if created_by else "Performance & Quality Team",
+        "created_on": created_on.isoformat(),
+        "created_by": name_of(created_by) if created_by else "",
         "signed_off_by": name_of(signed_off_by),
-        "signed_off_on": f"{signed_off_on:%d/%m/%Y}" if signed_off_on else "",
+        "signed_off_on": signed_off_on.isoformat() if signed_off_on else "",
     }
 
 
 def content_sha256(report: snapshot.Report) -> str:
     """A fingerprint of the figures and narratives printed, without the edition's own details
-    (number, dates, sign-off, covering paper), so a draft and its issue can be compared."""
-    content = {k: v for k, v in report.items() if k not in ("edition", "paper")}
+    (number, dates, sign-off, covering paper, council wording), so a draft and its issue can be
+    compared."""
+    content = {k: v for k, v in report.items() if k not in ("edition", "paper", "council", "panel")}
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

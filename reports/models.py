@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from indicators.models import Framework, ReportingMonth
+from indicators.models import Framework, Indicator, ReportingMonth, Section
 from indicators.models.uploads import private_storage
 
 
@@ -102,11 +102,142 @@ class Edition(models.Model):
         return f"{name}-{self.month:%Y-%m}-{number}"
 
 
+class CouncilSettings(models.Model):
+    """The council's own words and logo, printed on the cover of the report and the paper.
+
+    One row (the admin edits it); ``current`` gives it, empty until a performance officer fills
+    it, so that nothing a council prints comes from the code.
+    """
+
+    name = models.CharField("council name", max_length=200, blank=True)
+    directorate = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Children and Young People's Services"
+    )
+    department = models.CharField(
+        max_length=200, blank=True, help_text="the line above the report title on the cover"
+    )
+    team = models.CharField(
+        "team name", max_length=200, blank=True, help_text="'Created by' on the report's cover"
+    )
+    contact = models.TextField(
+        blank=True, help_text="who to contact about the reports: name, telephone, e-mail"
+    )
+    logo = models.FileField(
+        storage=private_storage,
+        upload_to="council/",
+        blank=True,
+        help_text="PNG or JPEG, printed on both covers (at most 1 MB)",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "council settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="one_council_settings_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or "Council settings"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> CouncilSettings:
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class ReportSettings(models.Model):
+    """One framework's report wording: panel, titles and the covering paper's usual text.
+
+    The paper texts are what a new month's covering paper starts from; ``{month}`` (e.g. "April
+    2020"), ``{panel}``, ``{report}`` (the report's title) and ``{council}`` are filled in.
+    """
+
+    framework = models.OneToOneField(
+        Framework, on_delete=models.CASCADE, related_name="report_settings"
+    )
+    panel = models.CharField(
+        "panel name", max_length=200, help_text="e.g. Corporate Parenting Panel"
+    )
+    report_title = models.CharField(
+        max_length=200, help_text="e.g. Corporate Parenting Monthly Performance Report"
+    )
+    paper_title = models.CharField(
+        "covering paper title",
+        max_length=200,
+        help_text="e.g. Corporate Parenting Performance Report; the month is added",
+    )
+    disclaimer = models.TextField(
+        "cover note", blank=True, help_text="the re-run note printed on the report's cover"
+    )
+    key_decision = models.CharField(max_length=200, blank=True)
+    director = models.CharField(
+        "strategic director approving submission", max_length=300, blank=True
+    )
+    authors = models.TextField("report author(s)", blank=True)
+    contact = models.TextField(blank=True)
+    wards = models.CharField("ward(s) affected", max_length=300, blank=True)
+    background_papers = models.TextField(blank=True)
+    other_committee = models.CharField(
+        "consideration by any other council committee", max_length=300, blank=True
+    )
+    council_approval = models.CharField("council approval required", max_length=200, blank=True)
+    exempt = models.CharField("exempt from the press and public", max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+    background = models.TextField(blank=True)
+    options = models.TextField("options considered and recommended proposal", blank=True)
+    consultation = models.TextField(blank=True)
+    timetable = models.TextField("timetable and accountability", blank=True)
+    financial = models.TextField("financial and procurement implications", blank=True)
+    legal = models.TextField("legal implications", blank=True)
+    human_resources = models.TextField("human resources implications", blank=True)
+    children = models.TextField(
+        "implications for children and young people and vulnerable adults", blank=True
+    )
+    equalities = models.TextField("equalities and human rights implications", blank=True)
+    partners = models.TextField("implications for partners and other directorates", blank=True)
+    risks = models.TextField("risks and mitigation", blank=True)
+    accountable_officers = models.TextField("accountable officer(s)", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "report settings"
+
+    def __str__(self) -> str:
+        return f"{self.framework}: report settings"
+
+
+class CombinedChart(models.Model):
+    """Indicators of a section drawn on one chart (e.g. admissions against discharges).
+
+    A section setting, kept in the admin: each indicator named here is drawn on this chart
+    instead of its own; the others keep one chart each.
+    """
+
+    class Kind(models.TextChoices):
+        BAR = "bar", "Bars side by side (counts)"
+        LINE = "line", "Lines"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="combined_charts")
+    title = models.CharField(max_length=200, help_text="e.g. Admissions and discharges from care")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LINE)
+    indicators = models.ManyToManyField(Indicator, related_name="combined_charts")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.section.code}: {self.title}"
+
+
 class PaperDetails(models.Model):
     """The covering paper's own text for one reporting month, edited by a performance officer.
 
     Copied into each edition's snapshot when the edition is created, so an issue keeps the text
-    it went out with while the officer edits the next one.
+    it went out with while the officer edits the next one. Starts from the framework's
+    ``ReportSettings``; issuing is refused while a required field is empty or a placeholder.
     """
 
     reporting_month = models.OneToOneField(
@@ -114,10 +245,35 @@ class PaperDetails(models.Model):
     )
     title = models.CharField(max_length=200)
     meeting = models.CharField("meeting", max_length=200, blank=True)
+    key_decision = models.CharField(
+        "key decision (and on the forward plan?)", max_length=200, blank=True
+    )
+    director = models.CharField(
+        "strategic director approving submission", max_length=300, blank=True
+    )
     authors = models.TextField("report author(s)", blank=True)
+    contact = models.TextField(blank=True)
+    wards = models.CharField("ward(s) affected", max_length=300, blank=True)
+    background_papers = models.TextField(blank=True)
+    other_committee = models.CharField(
+        "consideration by any other council committee", max_length=300, blank=True
+    )
+    council_approval = models.CharField("council approval required", max_length=200, blank=True)
+    exempt = models.CharField("exempt from the press and public", max_length=200, blank=True)
     summary = models.TextField()
     recommendations = models.TextField()
-    implications = models.TextField(blank=True)
+    background = models.TextField(blank=True)
+    options = models.TextField("options considered and recommended proposal", blank=True)
+    consultation = models.TextField(blank=True)
+    timetable = models.TextField("timetable and accountability", blank=True)
+    financial = models.TextField("financial and procurement implications", blank=True)
+    legal = models.TextField("legal implications", blank=True)
+    human_resources = models.TextField("human resources implications", blank=True)
+    children = models.TextField(
+        "implications for children and young people and vulnerable adults", blank=True
+    )
+    equalities = models.TextField("equalities and human rights implications", blank=True)
+    partners = models.TextField("implications for partners and other directorates", blank=True)
     risks = models.TextField("risks and mitigation", blank=True)
     accountable_officers = models.TextField("accountable officer(s)", blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -62,10 +62,39 @@ def can_sign_off(edition: Edition, user: Any) -> bool:
     return not services.why_not_sign_off(edition, user, issue)
 
 
-def _rows(labels: list[str], part: snapshot.SectionPart, key: str) -> list[tuple[str, tuple]]:
-    """Table rows of a section part: a label, then that row's cell of each indicator column."""
-    cells = [column[key] for column in part["columns"]]  # type: ignore[literal-required]
-    return [(label, tuple(c[i] for c in cells)) for i, label in enumerate(labels)]
+def _headers(part: snapshot.SectionPart) -> list[str]:
+    """The table's column headings: each indicator, and its counts beside it where it has them."""
+    headers = []
+    for column in part["columns"]:
+        if column["month_counts"]:
+            headers.append(f"{column['reference']} count (n of N)")
+        headers.append(f"{column['reference']} {column['title']}")
+    return headers
+
+
+def _rows(report: snapshot.Report, part: snapshot.SectionPart) -> list[tuple[str, list[str]]]:
+    """The section table as rows of text: a label, then each printed column's cell."""
+    rows: list[tuple[str, list[str]]] = []
+
+    def add(labels: list[str], figures: str, counts: str | None) -> None:
+        for index, label in enumerate(labels):
+            cells: list[str] = []
+            for column in part["columns"]:
+                if column["month_counts"]:
+                    cells.append(column[counts][index] if counts else "")  # type: ignore[literal-required]
+                cells.append(column[figures][index])  # type: ignore[literal-required]
+            rows.append((label, cells))
+
+    add(report["table_months"], "months", "month_counts")
+    ytd: list[str] = []
+    for column in part["columns"]:
+        if column["month_counts"]:
+            ytd.append(column["ytd_count"])
+        ytd.append(column["ytd"] + (" (partial)" if column["ytd_partial"] else ""))
+    rows.append((f"YTD {report['year']}", ytd))
+    add(report["outturn_years"], "outturns", "outturn_counts")
+    add(report["measures"], "benchmarks", None)
+    return rows
 
 
 def html_sections(report: snapshot.Report) -> list[dict[str, Any]]:
@@ -75,9 +104,29 @@ def html_sections(report: snapshot.Report) -> list[dict[str, Any]]:
             **part,
             "changes_html": render_markup(part["narrative"]["changes"]),
             "notes_html": render_markup(part["narrative"]["data_notes"]),
-            "rows": _rows(report["table_months"], part, "months"),
-            "outturn_rows": _rows(report["outturn_years"], part, "outturns"),
-            "benchmark_rows": _rows(report["measures"], part, "benchmarks"),
+            "headers": _headers(part),
+            "rows": _rows(report, part),
+            "approved_on": snapshot.date_text(part["narrative"]["approved_at"]),
+            "figures": [
+                {**chart, "id": f"chart-{part['code']}-{n}", "labels": report["table_months"]}
+                for n, chart in enumerate(part["charts"], 1)
+            ],
         }
         for part in report["sections"]
     ]
+
+
+def html_report(report: dict) -> dict[str, Any]:
+    """The read-online page's context: the snapshot in today's shape, its sections, dates and
+    the charts' data for static/cpp/charts.js."""
+    current = snapshot.current(report)
+    sections = html_sections(current)
+    edition = current["edition"]
+    return {
+        "report": current,
+        "sections": sections,
+        "created_on": snapshot.date_text(edition["created_on"]),
+        "signed_off_on": snapshot.date_text(edition["signed_off_on"]),
+        "charts": [chart for part in sections for chart in part["figures"]],
+        "cover_note_html": render_markup(current["cover_note"]),
+    }

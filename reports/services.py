@@ -26,7 +26,7 @@ from indicators.models import ReportingMonth
 from indicators.models.uploads import private_storage as storage_of
 from narratives import services as narrative_services
 
-from . import assembly, snapshot
+from . import assembly, papers, snapshot
 from .models import BuildStatus, Edition, PaperDetails
 
 log = logging.getLogger(__name__)
@@ -210,6 +210,12 @@ def issue_report(reporting_month: ReportingMonth, user: Any = None) -> Edition:
     waiting = unapproved_sections(report)
     if waiting:
         raise EditionError(f"Cannot issue: not every narrative is approved: {'; '.join(waiting)}.")
+    missing = papers.missing_fields(report["paper"])
+    if missing:
+        raise EditionError(
+            "Cannot issue: the covering paper has required fields empty or holding a "
+            f"placeholder: {'; '.join(missing)}. Complete them under Edit the covering paper."
+        )
     if signed is None:
         raise EditionError(
             f"Cannot issue: no draft of Issue {issue} has been signed off by an approver."

@@ -8,10 +8,13 @@ Every figure is kept as the text printed; charts also keep the numbers they draw
 
 from __future__ import annotations
 
+import copy
+import datetime
 from typing import TypedDict
 
-# Bump when the shape changes; renderers refuse a snapshot of a shape they do not know.
-SCHEMA = 1
+# Bump when the shape changes; renderers refuse a snapshot of a shape they do not know, and read
+# an older one through ``upgrade``.
+SCHEMA = 2
 
 
 class Dot(TypedDict):
@@ -27,6 +30,7 @@ class SummaryLine(TypedDict):
     data_note: str  # the unit as the seeds' DATA NOTE column prints it: Count, Percentage, …
     months: list[str]  # the three summary months, as printed
     ytd: str
+    ytd_partial: bool  # the YTD was built from fewer months than the year so far
     dot: Dot
     rag: str  # "R", "A", "G" or ""
     red: str
@@ -45,18 +49,34 @@ class SummaryGroup(TypedDict):
 class TableColumn(TypedDict):
     reference: str
     title: str
-    months: list[str]  # April..March; "" after the report month
+    months: list[str]  # the report's ``table_months``; "" after the report month
     ytd: str
+    ytd_partial: bool
     outturns: list[str]
     benchmarks: list[str]
+    # "7 of 7" beside each figure that has a numerator and denominator; every list empty when
+    # the indicator has none (its table then has no count column).
+    month_counts: list[str]
+    ytd_count: str
+    outturn_counts: list[str]
+
+
+class Series(TypedDict):
+    reference: str
+    title: str
+    values: list[float | None]  # the report's ``table_months``; None where there is no number
 
 
 class Chart(TypedDict):
-    reference: str
     title: str
+    kind: str  # "line" (trend against target) or "bar" (counts side by side)
+    unit: str  # the value axis title: "Percentage", "Count", "Rate per 10,000", …
     percent: bool
-    values: list[float | None]  # April..March; None where there is no number
-    target: float | None
+    whole: bool  # whole numbers only (counts): ticks are integers
+    series: list[Series]
+    target: float | None  # a single target, drawn as a line
+    band: list[float] | None  # a target range [low, high], drawn as a band
+    alt: str  # the text alternative: what the chart shows, its range, latest value, direction
 
 
 class NarrativeText(TypedDict):
@@ -65,7 +85,7 @@ class NarrativeText(TypedDict):
     changes: str  # SIGNIFICANT CHANGES / CONCERNS, in the narrative markup (narratives.markup)
     data_notes: str
     approved_by: str
-    approved_at: str  # dd/mm/yyyy, or ""
+    approved_at: str  # ISO date, or ""
 
 
 class SectionPart(TypedDict):
@@ -78,15 +98,43 @@ class SectionPart(TypedDict):
     charts: list[Chart]
 
 
+class Council(TypedDict):
+    """The council's own words (``reports.models.CouncilSettings``) as the edition printed them."""
+
+    name: str
+    directorate: str
+    department: str
+    team: str  # "Created by" on the cover: the team, never a person
+    contact: str
+    logo: str  # a data URL (image/png or image/jpeg, base64), or ""
+
+
 class Paper(TypedDict):
     """The covering paper's own fields, as the performance officer last saved them."""
 
     title: str
     meeting: str
+    key_decision: str
+    director: str  # Strategic Director approving submission of the report
     authors: str
+    contact: str
+    wards: str
+    background_papers: str
+    other_committee: str
+    council_approval: str
+    exempt: str
     summary: str
     recommendations: str
-    implications: str
+    background: str
+    options: str
+    consultation: str
+    timetable: str
+    financial: str
+    legal: str
+    human_resources: str
+    children: str
+    equalities: str
+    partners: str
     risks: str
     accountable_officers: str
 
@@ -96,17 +144,19 @@ class Edition(TypedDict):
     issue: int
     draft: int | None  # None for an issued edition
     issued: bool
-    created_on: str  # dd/mm/yy, as the seed's cover prints it
-    created_by: str
+    created_on: str  # ISO dates (YYYY-MM-DD); printed in one format (``pdf.base.date_text``)
+    created_by: str  # the person, kept for the record; the cover prints the council's team
     signed_off_by: str
-    signed_off_on: str
+    signed_off_on: str  # ISO date, or ""
 
 
 class Report(TypedDict):
     schema: int
     framework: str
-    department: str
+    council: Council
+    panel: str  # "Corporate Parenting Panel"
     title: str  # "Corporate Parenting Monthly Performance Report"
+    cover_note: str  # the re-run note on the cover, in the narrative markup (may be "")
     month: str  # YYYY-MM
     month_label: str  # "April 2020"
     dot_convention: str  # "performance" or "numeric"
@@ -114,9 +164,97 @@ class Report(TypedDict):
     summary_months: list[str]  # "Feb-20", "Mar-20", "Apr-20"
     summary_years: list[str]  # the financial year of each summary month: "2019/20", …
     year: str  # the report's financial year: "2020/21"
-    table_months: list[str]  # "Apr-20" .. "Mar-21"
+    table_months: list[str]  # "Jan-20" .. "Mar-21": three months before the year, then the year
     outturn_years: list[str]  # "2015/16" .. "2019/20"
     measures: list[str]  # "SN AVE", "BEST SN", "NAT AVE", "NAT TOP QTILE"
     summary: list[SummaryGroup]
     sections: list[SectionPart]
     paper: Paper
+
+
+class SchemaError(ValueError):
+    """A snapshot this version cannot draw."""
+
+
+def current(report: dict) -> Report:
+    """``report`` in today's shape: as it is, or read up from an older schema; refused clearly
+    when it is of a schema this version does not know."""
+    schema = report.get("schema")
+    if schema == SCHEMA:
+        return report  # type: ignore[return-value]
+    if schema == 1:
+        return upgrade_1(report)
+    raise SchemaError(
+        f"unknown snapshot schema {schema!r} (this version draws schemas 1 to {SCHEMA})"
+    )
+
+
+def upgrade_1(old: dict) -> Report:
+    """A schema 1 snapshot in the schema 2 shape, printing exactly what it held: its own twelve
+    months, no counts (it had none), each chart as one series, the paper's later fields empty."""
+    report = copy.deepcopy(old)
+    edition = report["edition"]
+    for key in ("created_on", "signed_off_on"):
+        edition[key] = _iso(edition.get(key, ""))
+    report["council"] = {
+        "name": "",
+        "directorate": "",
+        "department": report.pop("department", ""),
+        "team": edition.get("created_by", ""),
+        "contact": "",
+        "logo": "",
+    }
+    report["panel"] = ""
+    report["cover_note"] = ""
+    for group in report["summary"]:
+        for line in group["lines"]:
+            line.setdefault("ytd_partial", False)
+    for part in report["sections"]:
+        part["narrative"]["approved_at"] = _iso(part["narrative"].get("approved_at", ""))
+        for column in part["columns"]:
+            column.update(ytd_partial=False, month_counts=[], ytd_count="", outturn_counts=[])
+        part["charts"] = [
+            {
+                "title": f"{chart['reference']} {chart['title']}",
+                "kind": "line",
+                "unit": "Percentage" if chart["percent"] else "",
+                "percent": chart["percent"],
+                "whole": False,
+                "series": [
+                    {
+                        "reference": chart["reference"],
+                        "title": chart["title"],
+                        "values": chart["values"],
+                    }
+                ],
+                "target": chart["target"],
+                "band": None,
+                "alt": f"Line chart of {chart['reference']} {chart['title']} by month.",
+            }
+            for chart in part["charts"]
+        ]
+    paper = {key: "" for key in Paper.__annotations__}
+    paper.update(report.get("paper", {}))
+    if paper.get("implications"):
+        paper["financial"] = paper.pop("implications")
+    paper.pop("implications", None)
+    report["paper"] = paper
+    report["schema"] = SCHEMA
+    return report  # type: ignore[return-value]
+
+
+def _iso(text: str) -> str:
+    """dd/mm/yy or dd/mm/yyyy (schema 1) as an ISO date; "" stays ""."""
+    if not text:
+        return ""
+    day, month, year = text.split("/")
+    return f"{int(year) + (2000 if len(year) == 2 else 0):04d}-{month}-{day}"
+
+
+def date_text(value: str | datetime.date) -> str:
+    """The one way the report, the paper and their pages print a date: 26/05/2020."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    return f"{value:%d/%m/%Y}"

@@ -19,7 +19,7 @@ from cpp.access import STAFF_ROLES, role_required
 from cpp.roles import Role
 from indicators.models import ReportingMonth
 
-from . import assembly, pages, services
+from . import assembly, pages, services, snapshot
 from .forms import PaperForm
 from .models import Edition
 
@@ -149,6 +149,9 @@ def edition_page(request: HttpRequest, pk: int) -> HttpResponse:
             "edition": edition,
             "can_sign_off": pages.can_sign_off(edition, request.user),
             "unapproved": services.unapproved_sections(edition.snapshot),
+            "draft_signed_off_on": snapshot.date_text(
+                snapshot.current(edition.snapshot)["edition"]["signed_off_on"]
+            ),
         },
     )
 
@@ -186,8 +189,6 @@ def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     """The edition as an accessible web page, from the same frozen snapshot as its PDF."""
     edition = _edition(request, pk)
-    report = edition.snapshot
-    sections = pages.html_sections(report)
     return render(
-        request, "reports/read.html", {"edition": edition, "report": report, "sections": sections}
+        request, "reports/read.html", {"edition": edition, **pages.html_report(edition.snapshot)}
     )

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+from html import escape
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
 
 from indicators.importing.uploads import confirm_upload, receive_upload
 from narratives.models import Narrative
-from reports import pdf, services
+from reports import assembly, papers, pdf, services
 from reports.models import BuildStatus, Edition, PaperDetails
 from reports.tasks import build_edition
 from tests.editions import approve_all, user
@@ -238,6 +241,13 @@ def test_the_html_version_reads_like_the_report(month, client):
     assert "Not yet approved: draft narrative (status: Draft)" in page
     row = page[page.index(">6.2<") :][:1500]
     assert "106.1" in row and "rag-R" in row and "decline" in row
+    # The section tables over fifteen months, counts beside percentages, and each chart's
+    # text alternative (the same words as the PDF's /Alt).
+    assert ">Jan-20</th>" in page and ">Mar-21</th>" in page
+    assert '<td class="num">7 of 7</td>' in page and '<td class="num">136 of 266</td>' in page
+    for part in draft.snapshot["sections"]:
+        for chart in part["charts"]:
+            assert escape(chart["alt"]) in page
 
 
 def test_the_edition_status_is_polled_as_json(month, client):
@@ -255,12 +265,13 @@ def test_the_covering_paper_fields_are_kept_per_edition(month, client):
     assert refused.status_code == 400 and "This field is required" in refused.content.decode()
     assert not PaperDetails.objects.exists()
     fields = {
+        **assembly.paper_of(month),
         "title": "Corporate Parenting Performance Report, April 2020",
         "meeting": "Corporate Parenting Panel, 01/06/2020",
         "authors": "A. Officer",
         "summary": "A summary.",
         "recommendations": "Receive the report.",
-        "implications": "None.",
+        "financial": "None.",
         "risks": "Few.",
         "accountable_officers": "Jo Bloggs, Head of Service",
     }
@@ -272,6 +283,86 @@ def test_the_covering_paper_fields_are_kept_per_edition(month, client):
     assert draft.snapshot["paper"]["accountable_officers"] == "Jo Bloggs, Head of Service"
     client.force_login(user("approver"))
     assert client.get(url).status_code == 403
+
+
+def test_the_covering_paper_starts_from_the_frameworks_wording(month):
+    paper = assembly.paper_of(month)
+    assert paper["title"] == "Corporate Parenting Performance Report \N{EN DASH} April 2020"
+    assert paper["meeting"] == "Corporate Parenting Panel, 01/06/2020"
+    assert paper["recommendations"].startswith("The Corporate Parenting Panel is asked")
+    assert papers.missing_fields(paper) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"accountable_officers": ""}, "Accountable Officer(s)"),
+        ({"wards": "TBC"}, "Ward(s) Affected"),
+        (
+            {"contact": "[name and e-mail]", "legal": "To be confirmed."},
+            "Contact; Legal Implications",
+        ),
+    ],
+)
+def test_issuing_refuses_a_paper_with_empty_or_placeholder_fields(month, client, changes, named):
+    draft = _signed_draft(month)
+    client.force_login(user("officer"))
+    url = reverse("reports:paper", args=[month.pk])
+    assert client.post(url, {**assembly.paper_of(month), **changes}).status_code == 302
+    with pytest.raises(services.EditionError) as refused:
+        services.issue_report(month, user("officer"))
+    assert f"placeholder: {named}." in str(refused.value)
+    assert Edition.objects.get() == draft and not Narrative.objects.filter(issued=True).exists()
+    response = client.post(reverse("reports:issue", args=[month.pk]), follow=True)
+    assert named in response.content.decode()
+
+
+def test_the_issued_paper_of_the_sample_has_every_heading_and_no_placeholder(month, client):
+    from tests.test_report_pdf import PAPER_HEADINGS
+
+    signed = _signed_draft(month)
+    issued = services.issue_report(month, user("officer"))
+    issued.refresh_from_db()
+    client.force_login(user("panel"))
+    page = client.get(reverse("reports:edition", args=[issued.pk])).content.decode()
+    assert f"Alex Morgan, {timezone.localdate(signed.signed_off_at):%d/%m/%Y}" in page
+    reader = PdfReader(io.BytesIO(Path(issued.paper.path).read_bytes()))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    positions = [text.index(heading) for heading in PAPER_HEADINGS]
+    assert positions == sorted(positions)
+    assert not papers.PLACEHOLDER.search(text.replace("Page ", ""))
+    assert "DRAFT" not in text
+
+
+def test_an_old_snapshot_still_reads_and_an_unknown_one_is_refused(month, client):
+    draft = generate(month)
+    old = {**draft.snapshot, "schema": 1}
+    # Schema 1 had twelve months, one series per chart, the department at the top level.
+    old["department"] = old.pop("council")["department"]
+    old["table_months"] = old["table_months"][3:]
+    for part in old["sections"]:
+        for column in part["columns"]:
+            column["months"] = column["months"][3:]
+            for key in ("ytd_partial", "month_counts", "ytd_count", "outturn_counts"):
+                column.pop(key)
+        part["charts"] = [
+            {
+                "reference": c["reference"],
+                "title": c["title"],
+                "percent": False,
+                "values": [1.0] * 12,
+                "target": None,
+            }
+            for c in part["columns"]
+        ]
+    old["edition"]["created_on"] = "26/05/20"
+    Edition.objects.filter(pk=draft.pk).update(snapshot=old)
+    client.force_login(user("officer"))
+    page = client.get(reverse("reports:read", args=[draft.pk]))
+    assert page.status_code == 200 and "26/05/2020" in page.content.decode()
+    assert pdf.render_report(old).pages > 5
+    with pytest.raises(ValueError, match="unknown snapshot schema 99"):
+        pdf.render_report({**old, "schema": 99})
 
 
 def test_build_report_prints_where_the_pdf_is(month, tmp_path):

@@ -12,6 +12,7 @@ import datetime
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +22,7 @@ from pypdf import PdfReader
 
 from indicators.models import ReportingMonth
 from narratives.models import Narrative
-from reports import assembly, snapshot
+from reports import assembly, papers, snapshot
 from reports.pdf import Rendered, render_paper, render_report
 
 TITLE = "Corporate Parenting Monthly Performance Report"
@@ -131,12 +132,17 @@ def test_cover(draft_pdf):
         "Children & Young People Services",
         TITLE,
         "As at Month End: April 2020",
-        "Status: Issue 1, Draft 2",
-        "Date created: 26/05/20",
-        "Created by: Performance & Quality Team",
+        "Rotherham Metropolitan Borough Council",
+        "Status Issue 1, Draft 2",
+        "Date created 26/05/2020",
+        "Created by Performance & Quality Team",
         DISCLAIMER,
     ):
         assert text in cover
+    # One date format throughout, and the PDF's own dates are the edition's.
+    assert not re.search(r"\b\d\d/\d\d/\d\d\b(?!\d)", draft_pdf.text())
+    info = draft_pdf.reader.metadata
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20200526000000Z"
 
 
 def test_summary_rows_carry_the_seed_figures_arrows_and_rag(draft_pdf, sample):
@@ -184,7 +190,7 @@ def test_each_section_has_its_part_after_the_summary(draft_pdf, sample):
     lac = draft_pdf.text(pages[2], pages[3])
     assert "Data note: An issue has arisen within the Liquid Logic system" in lac
     assert "IN MONTH PERFORMANCE" in draft_pdf.pages[pages[2]]
-    assert "TREND AGAINST TARGET" in lac
+    assert f"TRENDS, Jan-20 {DASH} Mar-21" in lac
 
 
 def test_pages_are_numbered_in_every_footer(draft_pdf):
@@ -209,7 +215,7 @@ def test_outline_has_the_summary_and_each_section_in_order(draft_pdf, sample):
 def test_metadata(draft_pdf, issued_pdf):
     meta = draft_pdf.reader.metadata
     assert meta.title == TITLE
-    assert meta.author == "Children & Young People Services"
+    assert meta.author == "Performance & Quality Team"
     assert meta.subject == f"{TITLE}, as at month end April 2020, Issue 1, Draft 2"
     assert issued_pdf.reader.metadata.subject.endswith("April 2020, Issue 1")
     assert draft_pdf.reader.trailer["/Root"]["/Lang"] == "en-GB"
@@ -219,7 +225,7 @@ def test_draft_watermark_only_on_drafts(draft_pdf, issued_pdf):
     assert all("DRAFT" in page for page in draft_pdf.pages)
     assert not any("DRAFT" in page for page in issued_pdf.pages)
     assert "NOT YET APPROVED" not in issued_pdf.text()
-    assert "Status: Issue 1 Date created" in issued_pdf.text(0, 1)
+    assert "Status Issue 1 Date created" in issued_pdf.text(0, 1)
 
 
 def test_same_snapshot_same_bytes(draft_pdf, sample):
@@ -263,24 +269,68 @@ def test_draft_without_narrative_says_so(sample):
 # -- the covering paper -------------------------------------------------------------------------
 
 
-def test_paper_numbers_its_sections_and_key_issues(paper_pdf, sample):
+SEED_PAPER = next((Path(__file__).parent / "seeds").glob("002_*.txt")).read_text()
+# Every heading of the published covering paper (seed 002), in its order.
+PAPER_HEADINGS = [
+    "Council Report",
+    "Is this a Key Decision and has it been included on the Forward Plan?",
+    "Strategic Director Approving Submission of the Report",
+    "Report Author(s)",
+    "Ward(s) Affected",
+    "Summary",
+    "Recommendations",
+    "List of Appendices Included",
+    "Background Papers",
+    "Consideration by any other Council Committee, Scrutiny or Advisory Panel",
+    "Council Approval Required",
+    "Exempt from the Press and Public",
+    "Title:",
+    "1. Recommendations",
+    "2. Background",
+    "3. Key Issues",
+    "4. Options considered and recommended proposal",
+    "5. Consultation",
+    "6. Timetable and Accountability for Implementing this Decision",
+    "7. Financial and Procurement Implications",
+    "8. Legal Implications",
+    "9. Human Resources Implications",
+    "10. Implications for Children and Young People and Vulnerable Adults",
+    "11. Equalities and Human Rights Implications",
+    "12. Implications for Partners and Other Directorates",
+    "13. Risks and Mitigation",
+    "14. Accountable Officer(s)",
+]
+
+
+def test_the_headings_are_the_seeds():
+    positions = [SEED_PAPER.index(heading) for heading in PAPER_HEADINGS]
+    assert positions == sorted(positions)
+
+
+def test_paper_has_every_heading_of_the_seed_in_order(paper_pdf, sample):
     text = paper_pdf.text()
     report = sample["approved"]
     first = report["sections"][0]
     first_paragraph = flat(first["narrative"]["changes"].split("\n\n")[0])
-    assert text.startswith("DRAFT Council Report " + report["paper"]["title"])
+    assert text.startswith(
+        "DRAFT Rotherham Metropolitan Borough Council Council Report " + report["paper"]["title"]
+    )
+    positions = [text.index(heading) for heading in PAPER_HEADINGS]
+    assert positions == sorted(positions)
     for heading in (
-        "1. Summary 1.1 This report provides a summary",
-        "2. Recommendations 2.1 " + report["paper"]["recommendations"],
+        "Summary 1.1 This report provides a summary",
+        "Recommendations 2.1 The Corporate Parenting Panel is asked to receive the report",
+        "1. Recommendations 1.1 The Corporate Parenting Panel is asked",
         "3. Key Issues 3.1 LOOKED AFTER CHILDREN 3.1.1 " + first_paragraph,
         "3.2 LOOKED AFTER CHILDREN - REVIEWS, PLANS & VISITS 3.2.1 ",
-        "4. Implications 4.1",
-        "5. Risks and Mitigation 5.1",
-        "6. Accountable Officer(s) 6.1",
+        "5. Consultation 5.1 Not applicable",
+        "14. Accountable Officer(s) 14.1 Rebecca Wall, Head of Service safeguarding",
         f"Appendix A {DASH} {TITLE} {DASH} April 2020",
+        "Ward(s) Affected All",
     ):
         assert heading in text
     assert "3.9.1 " in text and "3.10 " not in text
+    assert "To be confirmed" not in text
     assert paper_pdf.reader.metadata.title == report["paper"]["title"]
     total = len(paper_pdf.pages)
     assert all(flat(p).endswith(f"Page {n} of {total}") for n, p in enumerate(paper_pdf.pages, 1))
@@ -386,7 +436,9 @@ def make_report(
     dot_convention: str = "performance",
 ) -> snapshot.Report:
     """A report of ``sections`` sections of ``indicators`` indicators, every cell filled."""
-    table_months = [f"{m}-{20 if i < 9 else 21}" for i, m in enumerate(MONTHS)]
+    table_months = ["Jan-20", "Feb-20", "Mar-20"] + [
+        f"{m}-{20 if i < 9 else 21}" for i, m in enumerate(MONTHS)
+    ]
     years = [f"{y}/{y - 1999}" for y in range(2015, 2020)]
 
     def figures(n: int) -> Iterator[float]:
@@ -406,6 +458,7 @@ def make_report(
                 "data_note": "Percentage",
                 "months": [f"{v:.1f}%" for v in values[ref][:3]],
                 "ytd": f"{values[ref][0]:.1f}%",
+                "ytd_partial": False,
                 "dot": {"arrow": "↑", "meaning": "improvement", "tone": "good"},
                 "rag": "RAG"[n % 3],
                 "red": "<90%",
@@ -432,26 +485,40 @@ def make_report(
                     ),
                     "data_notes": "",
                     "approved_by": "Alex Morgan" if approved else "",
-                    "approved_at": "20/05/2020" if approved else "",
+                    "approved_at": "2020-05-20" if approved else "",
                 },
                 "columns": [
                     {
                         "reference": ref,
                         "title": f"Indicator {ref}",
-                        "months": [f"{v:.1f}%" for v in values[ref][:4]] + [""] * 8,
+                        "months": [f"{v:.1f}%" for v in values[ref][:7]] + [""] * 8,
                         "ytd": "71.0%",
+                        "ytd_partial": False,
                         "outturns": [f"{80 + i}.0%" for i in range(5)],
                         "benchmarks": ["88.0%", "97.0%", "86.5%", ""],
+                        "month_counts": [],
+                        "ytd_count": "",
+                        "outturn_counts": [],
                     }
                     for ref in references
                 ],
                 "charts": [
                     {
-                        "reference": ref,
-                        "title": f"Indicator {ref}",
+                        "title": f"{ref} Indicator {ref}",
+                        "kind": "line",
+                        "unit": "Percentage",
                         "percent": True,
-                        "values": values[ref][:4] + [None] * 8,
+                        "whole": False,
+                        "series": [
+                            {
+                                "reference": ref,
+                                "title": f"Indicator {ref}",
+                                "values": values[ref][:7] + [None] * 8,
+                            }
+                        ],
                         "target": 95.0 if n % 2 else None,
+                        "band": None,
+                        "alt": f"Line chart of {ref} Indicator {ref}, by month.",
                     }
                     for n, ref in enumerate(references)
                 ],
@@ -460,8 +527,17 @@ def make_report(
     return {
         "schema": snapshot.SCHEMA,
         "framework": "Corporate Parenting",
-        "department": "Children & Young People Services",
+        "council": {
+            "name": "",
+            "directorate": "",
+            "department": "Children & Young People Services",
+            "team": "Performance & Quality Team",
+            "contact": "",
+            "logo": "",
+        },
+        "panel": "Corporate Parenting Panel",
         "title": TITLE,
+        "cover_note": "",
         "month": "2020-07",
         "month_label": "July 2020",
         "dot_convention": dot_convention,
@@ -470,10 +546,10 @@ def make_report(
             "issue": 2,
             "draft": None if issued else 1,
             "issued": issued,
-            "created_on": "20/08/20",
+            "created_on": "2020-08-20",
             "created_by": "Pat Okafor",
             "signed_off_by": "Alex Morgan" if issued else "",
-            "signed_off_on": "25/08/2020" if issued else "",
+            "signed_off_on": "2020-08-25" if issued else "",
         },
         "summary_months": table_months[1:4],
         "summary_years": ["2020/21"] * 3,
@@ -484,12 +560,12 @@ def make_report(
         "summary": groups,
         "sections": parts,
         "paper": {
+            **{key: f"The {key.replace('_', ' ')} text." for key in papers.FIELD_KEYS},
             "title": "Corporate Parenting Performance Report \N{EN DASH} July 2020",
             "meeting": "Corporate Parenting Panel, 01/09/2020",
             "authors": "Performance & Quality Team",
             "summary": "This report summarises performance.",
             "recommendations": "The Panel is asked to receive the report.",
-            "implications": "None.",
             "risks": "None beyond those in the report.",
             "accountable_officers": "",
         },

@@ -8,6 +8,8 @@ outline's bookmarks, which otherwise would all point at the page not yet numbere
 
 from __future__ import annotations
 
+import base64
+import datetime
 import functools
 import importlib.util
 import io
@@ -26,9 +28,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Image, PageTemplate, Paragraph
 
 from narratives import markup
+
+from .. import snapshot
+from . import tags
 
 # Streams are written as binary zlib, not also wrapped in ASCII85: a 7-bit transport encoding our
 # PDFs (files, HTTP downloads) never need, a quarter bigger, and without ReportLab's optional C
@@ -76,6 +81,21 @@ class Meta:
     subject: str
     footer: str  # printed before "Page N of M"
     draft: bool
+    created: datetime.date  # the edition's own dates, never the day it was rendered
+    modified: datetime.date
+    language: str = "en-GB"
+
+
+def edition_dates(edition: snapshot.Edition) -> tuple[datetime.date, datetime.date]:
+    """When the edition was created, and when it last changed: signed off, or issued."""
+    created = datetime.date.fromisoformat(edition["created_on"])
+    signed = edition["signed_off_on"]
+    modified = max(created, datetime.date.fromisoformat(signed)) if signed else created
+    return created, modified
+
+
+def date_text(value: str) -> str:
+    return snapshot.date_text(value)
 
 
 # -- fonts and styles --------------------------------------------------------------------------
@@ -116,7 +136,13 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": style("body", 9, spaceAfter=5),
         "bullet": style("bullet", 9, leftIndent=12, bulletIndent=3, spaceAfter=3),
         "small": style("small", 7.5, textColor=GREY_TEXT, spaceAfter=4),
-        "heading": style("heading", 9, bold=True, textColor=NAVY, spaceBefore=8, spaceAfter=4),
+        # A note that stays with what follows it (a chart's legend note, say).
+        "note": style("note", 7.5, textColor=GREY_TEXT, spaceAfter=4, keepWithNext=1),
+        "heading": style(
+            "heading", 9, bold=True, textColor=NAVY, spaceBefore=8, spaceAfter=4, keepWithNext=1
+        ),
+        "chart_title": style("chart_title", 7, bold=True, textColor=NAVY, leading=8.5),
+        "running": style("running", 7.5, bold=True, textColor=GREY_TEXT),
         "title": style("title", 15, bold=True, textColor=NAVY, spaceAfter=8),
         "notice": style(
             "notice",
@@ -132,8 +158,12 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         "numbered": style("numbered", 9.5, leftIndent=30, spaceAfter=6),
         "numbered_deep": style("numbered_deep", 9.5, leftIndent=40, spaceAfter=6),
-        "part": style("part", 11, bold=True, textColor=NAVY, spaceBefore=10, spaceAfter=5),
-        "subheading": style("subheading", 9.5, bold=True, textColor=NAVY, spaceAfter=5),
+        "part": style(
+            "part", 11, bold=True, textColor=NAVY, spaceBefore=10, spaceAfter=5, keepWithNext=1
+        ),
+        "subheading": style(
+            "subheading", 9.5, bold=True, textColor=NAVY, spaceAfter=5, keepWithNext=1
+        ),
         "cell": style("cell", 6.5, leading=7.6),
         "cell_centre": style("cell_centre", 6.5, leading=7.6, alignment=TA_CENTER),
         "cell_head": style("cell_head", 5.5, bold=True, leading=6.6, alignment=TA_CENTER),
@@ -153,17 +183,54 @@ def inline(text: str) -> str:
     return markup.BOLD.sub(r"<b>\g<text></b>", escape(text))
 
 
-def blocks(text: str, prefix: str = "") -> list[Flowable]:
-    """Narrative markup as paragraphs and bullet points; ``prefix`` (markup) opens the first."""
+def para(
+    text: str, style: ParagraphStyle | str = "body", role: str = "P", **kwargs: Any
+) -> Flowable:
+    """A paragraph (markup) tagged as ``role``: P, H1, H2, Caption, …"""
     sheet = styles()
+    return tags.Tagged(
+        Paragraph(text, sheet[style] if isinstance(style, str) else style, **kwargs), role
+    )
+
+
+def bullet_list(lines: list[str], style: str = "bullet") -> list[Flowable]:
+    """Bullet points (markup) as a list: L > LI > LBody."""
+    sheet = styles()
+    return [
+        tags.Container("L"),
+        *(
+            tags.Tagged(Paragraph(line, sheet[style], "•"), "LBody", parents=["LI"])
+            for line in lines
+        ),
+        tags.Container(None),
+    ]
+
+
+def blocks(text: str, prefix: str = "", style: ParagraphStyle | str = "body") -> list[Flowable]:
+    """Narrative markup as paragraphs and bullet points; ``prefix`` (markup) opens the first."""
     story: list[Flowable] = []
     for block in markup.parse(text):
         if block.kind == "ul":
-            story.extend(Paragraph(inline(line), sheet["bullet"], "•") for line in block.lines)
+            story.extend(bullet_list([inline(line) for line in block.lines]))
             continue
         body = "<br/>".join(inline(line) for line in block.lines)
-        story.append(Paragraph(f"{prefix} {body}" if prefix and not story else body, sheet["body"]))
+        story.append(para(f"{prefix} {body}" if prefix and not story else body, style))
     return story
+
+
+def lines(text: str) -> str:
+    """Plain text as one paragraph's markup, keeping its line breaks."""
+    return "<br/>".join(escape(line.strip()) for line in text.strip().splitlines() if line.strip())
+
+
+def logo_figure(council: snapshot.Council, height: float) -> Flowable:
+    """The council's logo (a data URL in the snapshot), a Figure named for the council."""
+    _, _, data = council["logo"].partition(",")
+    image = Image(io.BytesIO(base64.b64decode(data)))
+    image.drawWidth = height * image.imageWidth / image.imageHeight
+    image.drawHeight = height
+    image.hAlign = "LEFT"
+    return tags.Tagged(image, "Figure", alt=f"Logo of {council['name'] or 'the council'}")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -241,9 +308,10 @@ class VerticalText(Flowable):
 class NumberedCanvas(Canvas):
     """Holds pages back until ``save`` so that each footer knows the number of pages."""
 
-    def __init__(self, *args: Any, meta: Meta, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meta: Meta, tagger: tags.Tagger, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._meta = meta
+        self.tagger = tagger
         self._held: list[dict[str, Any]] = []
         self._bookmarks: list[str] = []
 
@@ -254,6 +322,7 @@ class NumberedCanvas(Canvas):
     def showPage(self) -> None:
         self._held.append(dict(self.__dict__))
         self._bookmarks = []
+        self.tagger.new_page()
         self._startPage()
 
     def save(self) -> None:
@@ -270,6 +339,7 @@ class NumberedCanvas(Canvas):
 
     def _draw_footer(self, total: int) -> None:
         width = self._pagesize[0]
+        self.tagger.begin_artifact(self, "Pagination", "Footer")
         self.saveState()
         self.setFont(FONT, 7)
         self.setFillColor(GREY_TEXT)
@@ -279,11 +349,13 @@ class NumberedCanvas(Canvas):
         self.drawString(MARGIN, FOOTER_Y, self._meta.footer)
         self.drawRightString(width - MARGIN, FOOTER_Y, f"Page {self._pageNumber} of {total}")
         self.restoreState()
+        tags.Tagger.end(self)
 
 
 def draw_watermark(canvas: Canvas, document: Any) -> None:
     """A diagonal DRAFT behind the page's content, so that text above it stays readable."""
     width, height = canvas._pagesize
+    canvas.tagger.begin_artifact(canvas, "Pagination", "Watermark")
     canvas.saveState()
     canvas.setFont(FONT_BOLD, 110)
     canvas.setFillColor(WATERMARK)
@@ -291,6 +363,42 @@ def draw_watermark(canvas: Canvas, document: Any) -> None:
     canvas.rotate(35 if height > width else 25)
     canvas.drawCentredString(0, -38, "DRAFT")
     canvas.restoreState()
+    tags.Tagger.end(canvas)
+
+
+class Part(Flowable):
+    """Marks where a part (the summary, a section) begins: each later page of the part gets the
+    part's title, "(continued)", at its top (``draw_running_title``)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.part_title = self.title
+        self.canv.part_page = self.canv.getPageNumber()
+
+
+def draw_running_title(canvas: Canvas, document: Any) -> None:
+    """On a page that continues a part, its title at the top, as page furniture."""
+    title = getattr(canvas, "part_title", "")
+    if not title or getattr(canvas, "part_page", 0) == canvas.getPageNumber():
+        return
+    width, height = canvas._pagesize
+    canvas.tagger.begin_artifact(canvas, "Pagination", "Header")
+    canvas.saveState()
+    canvas.setFont(FONT_BOLD, 7.5)
+    canvas.setFillColor(NAVY)
+    canvas.drawString(MARGIN, height - MARGIN + 12, f"{title} (continued)")
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.4)
+    canvas.line(MARGIN, height - MARGIN + 8, width - MARGIN, height - MARGIN + 8)
+    canvas.restoreState()
+    tags.Tagger.end(canvas)
 
 
 def page_templates(draft: bool) -> list[PageTemplate]:
@@ -307,8 +415,12 @@ def page_templates(draft: bool) -> list[PageTemplate]:
             bottomPadding=0,
             id=name,
         )
-        kwargs = {"onPage": on_page} if on_page else {}
-        templates.append(PageTemplate(id=name, frames=[frame], pagesize=size, **kwargs))
+        kwargs: dict[str, Any] = {"onPage": on_page} if on_page else {}
+        templates.append(
+            PageTemplate(
+                id=name, frames=[frame], pagesize=size, onPageEnd=draw_running_title, **kwargs
+            )
+        )
     return templates
 
 
@@ -319,9 +431,10 @@ def frame_size(template: str) -> tuple[float, float]:
 
 
 def build(story: Iterable[Flowable], meta: Meta) -> Rendered:
-    """Lay ``story`` out (starting on the portrait template) and return the PDF bytes."""
+    """Lay ``story`` out (starting on the portrait template) and return the tagged PDF bytes."""
     register_fonts()
     buffer = io.BytesIO()
+    tagger = tags.Tagger()
     document = Document(
         buffer,
         pagesize=A4,
@@ -330,10 +443,24 @@ def build(story: Iterable[Flowable], meta: Meta) -> Rendered:
         author=meta.author,
         subject=meta.subject,
         creator="cpp",
-        lang="en-GB",
+        lang=meta.language,
         invariant=1,  # no timestamps or random ids: the same snapshot gives the same bytes
         displayDocTitle=1,
         initialFontName=FONT,
     )
-    document.build(list(story), canvasmaker=functools.partial(NumberedCanvas, meta=meta))
-    return Rendered(buffer.getvalue(), document.page)
+    document.build(
+        list(story), canvasmaker=functools.partial(NumberedCanvas, meta=meta, tagger=tagger)
+    )
+    content = tags.finish(
+        buffer.getvalue(),
+        tagger,
+        tags.Document(
+            title=meta.title,
+            author=meta.author,
+            subject=meta.subject,
+            language=meta.language,
+            created=meta.created,
+            modified=meta.modified,
+        ),
+    )
+    return Rendered(content, document.page)

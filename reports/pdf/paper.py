@@ -1,7 +1,9 @@
 """The covering paper that takes the report to the panel (after the seed `002_…`).
 
-Its own fields come from the snapshot's ``paper``; its key issues are the sections' narratives,
-one numbered paragraph per paragraph or bullet point, in the report's order.
+Front matter as the council's cover sheet prints it, then the numbered body: every heading of
+the seed, each field's text as numbered paragraphs, and 3 Key Issues from the sections'
+narratives (one numbered paragraph per paragraph or bullet point, in the report's order). The
+fields and their headings are ``reports.papers``.
 """
 
 from __future__ import annotations
@@ -9,47 +11,50 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 
 from narratives import markup
 
-from .. import snapshot
+from .. import papers, snapshot
 from . import base
-from .base import Bookmark, inline, styles
+from .base import Bookmark, inline, para, styles
+from .tags import Container, TableTags
 
-NOT_GIVEN = "To be confirmed."
 DASH = "\N{EN DASH}"
 
 
 def render(report: snapshot.Report) -> base.Rendered:
     """The covering paper's PDF."""
-    if report["schema"] != snapshot.SCHEMA:
-        raise ValueError(f"unknown snapshot schema {report['schema']!r}")
+    report = snapshot.current(report)
     paper = report["paper"]
     story: list[Flowable] = [*front(report)]
-    story += numbered(1, "Summary", base.paragraphs(paper["summary"]))
-    story += numbered(2, "Recommendations", base.paragraphs(paper["recommendations"]))
-    story += key_issues(report)
-    story += numbered(4, "Implications", base.paragraphs(paper["implications"]))
-    story += numbered(5, "Risks and Mitigation", base.paragraphs(paper["risks"]))
-    story += numbered(6, "Accountable Officer(s)", base.paragraphs(paper["accountable_officers"]))
     story += [
-        Bookmark("appendices", "List of appendices"),
-        Paragraph("List of Appendices Included", styles()["part"]),
-        Paragraph(appendix(report), styles()["body"]),
+        PageBreak(),  # the cover sheet is a page of its own, as the council prints it
+        Container("Sect", "Report"),
+        Bookmark("body", f"Title: {paper['title'] or report['title']}"),
+        para(f"Title: {escape(paper['title'] or report['title'])}", "title", "H1"),
     ]
+    for number, field in papers.BODY:
+        if number == papers.KEY_ISSUES[0] + 1:
+            story += key_issues(report)
+        story += numbered(number, field.label, base.paragraphs(paper[field.key]))  # type: ignore[literal-required]
+    story.append(Container(None))
     return base.build(story, meta(report))
 
 
 def meta(report: snapshot.Report) -> base.Meta:
     edition = report["edition"]
+    created, modified = base.edition_dates(edition)
     title = report["paper"]["title"] or report["title"]
+    council = report["council"]
     return base.Meta(
         title=title,
-        author=report["paper"]["authors"] or report["department"] or edition["created_by"],
+        author=report["paper"]["authors"].replace("\n", "; ") or council["team"] or council["name"],
         subject=f"{report['title']}, as at month end {report['month_label']}, {edition['label']}",
         footer=f"Council Report · {title} · {edition['label']}",
-        draft=not report["edition"]["issued"],
+        draft=not edition["issued"],
+        created=created,
+        modified=modified,
     )
 
 
@@ -57,22 +62,26 @@ def appendix(report: snapshot.Report) -> str:
     return escape(f"Appendix A {DASH} {report['title']} {DASH} {report['month_label']}")
 
 
-def front(report: snapshot.Report) -> list[Flowable]:
-    sheet = styles()
+def field_rows(report: snapshot.Report, fields: tuple[papers.Field, ...]) -> list[tuple[str, str]]:
+    """Each field's label and text; an empty one printed empty, as the seed prints it (an
+    issue is refused while a required one is empty)."""
     paper = report["paper"]
-    details = [
-        ("Meeting", paper["meeting"]),
-        ("Report Author(s)", paper["authors"]),
-        ("Status", report["edition"]["label"]),
-    ]
-    rows = [
-        [Paragraph(f"<b>{label}</b>", sheet["body"]), Paragraph(lines(value), sheet["body"])]
-        for label, value in details
-        if value
-    ]
-    table = Table(
-        rows,
-        colWidths=[38 * mm, base.frame_size(base.PORTRAIT)[0] - 38 * mm],
+    return [(f.label, paper[f.key]) for f in fields]  # type: ignore[literal-required]
+
+
+def details(rows: list[tuple[str, str]]) -> Table:
+    sheet = styles()
+    label = 62 * mm
+    return Table(
+        [
+            [
+                Paragraph(f"<b>{escape(name)}</b>", sheet["body"]),
+                Paragraph(base.lines(value), sheet["body"]) if value.strip() else "",
+            ]
+            for name, value in rows
+        ],
+        colWidths=[label, base.frame_size(base.PORTRAIT)[0] - label],
+        renderCB=TableTags(header_rows=0, header_columns=1),
         style=[
             ("FONT", (0, 0), (-1, -1), base.FONT, 9),
             ("GRID", (0, 0), (-1, -1), 0.4, base.RULE),
@@ -80,50 +89,82 @@ def front(report: snapshot.Report) -> list[Flowable]:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ],
     )
-    return [
+
+
+def front(report: snapshot.Report) -> list[Flowable]:
+    """The cover sheet: council, title, meeting, key decision, authors, wards; Summary,
+    Recommendations, appendices, background papers and the other questions of the seed."""
+    paper = report["paper"]
+    council = report["council"]
+    story: list[Flowable] = [
         Bookmark("cover", "Council Report"),
-        Paragraph("Council Report", base.style("council", 11, bold=True, textColor=base.GREY_TEXT)),
+        Container("Sect", "Council Report"),
+    ]
+    if council["logo"]:
+        story += [base.logo_figure(council, 16 * mm), Spacer(1, 3 * mm)]
+    if council["name"]:
+        story.append(
+            para(escape(council["name"]), base.style("council_name", 10, textColor=base.GREY_TEXT))
+        )
+    story += [
+        para("Council Report", base.style("council", 11, bold=True, textColor=base.GREY_TEXT)),
         Spacer(1, 2 * mm),
-        Paragraph(escape(paper["title"] or report["title"]), sheet["title"]),
-        table,
+        para(escape(paper["title"] or report["title"]), "title", "H1"),
+        details(
+            [
+                *field_rows(report, papers.FRONT[1:]),
+                ("Status", report["edition"]["label"]),
+                ("Date", base.date_text(report["edition"]["created_on"])),
+            ]
+        ),
         Spacer(1, 4 * mm),
     ]
-
-
-def lines(text: str) -> str:
-    """Plain text as one paragraph's markup, keeping its line breaks."""
-    return "<br/>".join(escape(line.strip()) for line in text.strip().splitlines() if line.strip())
-
-
-def numbered(number: int, heading: str, texts: list[str]) -> list[Flowable]:
-    """A numbered section: its heading and paragraphs N.1, N.2, … (given as markup)."""
-    sheet = styles()
-    story: list[Flowable] = [
-        Bookmark(f"part-{number}", f"{number}. {heading}"),
-        Paragraph(f"{number}. {escape(heading)}", sheet["part"]),
+    # The cover sheet's Summary and Recommendations number their paragraphs, not themselves.
+    story += numbered(1, papers.SUMMARY.label, base.paragraphs(paper["summary"]), titled=False)
+    story += numbered(
+        2, papers.RECOMMENDATIONS.label, base.paragraphs(paper["recommendations"]), titled=False
+    )
+    story += [
+        Bookmark("appendices", "List of Appendices Included"),
+        para("List of Appendices Included", "part", "H2"),
+        para(appendix(report)),
+        Spacer(1, 2 * mm),
+        details(field_rows(report, papers.FRONT_AFTER)),
+        Container(None),
     ]
-    for index, text in enumerate(texts or [escape(NOT_GIVEN)], 1):
-        story.append(Paragraph(text, sheet["numbered"], f"{number}.{index}"))
+    return story
+
+
+def numbered(number: int, heading: str, texts: list[str], titled: bool = True) -> list[Flowable]:
+    """A numbered section: its heading and paragraphs N.1, N.2, … (given as markup). A field
+    left empty prints an empty section: issuing refuses it (``papers.missing_fields``)."""
+    title = f"{number}. {heading}" if titled else heading
+    story: list[Flowable] = [
+        Bookmark(f"part-{number}-{heading}", title),
+        para(escape(title), "part", "H2"),
+    ]
+    for index, text in enumerate(texts, 1):
+        story.append(para(text, "numbered", bulletText=f"{number}.{index}"))
     return story
 
 
 def key_issues(report: snapshot.Report) -> list[Flowable]:
     """3. Key Issues: a sub-heading per section with narrative text, a paragraph per point."""
-    sheet = styles()
+    number, heading = papers.KEY_ISSUES
     story: list[Flowable] = [
-        Bookmark("part-3", "3. Key Issues"),
-        Paragraph("3. Key Issues", sheet["part"]),
+        Bookmark(f"part-{number}", f"{number}. {heading}"),
+        para(f"{number}. {heading}", "part", "H2"),
     ]
     issued = report["edition"]["issued"]
     parts = [part for part in report["sections"] if part["narrative"]["changes"].strip()]
     for index, part in enumerate(parts, 1):
         text = part["narrative"]
-        story.append(Paragraph(f"3.{index} {escape(part['title'])}", sheet["subheading"]))
+        story.append(para(f"{number}.{index} {escape(part['title'])}", "subheading", "H3"))
         if not text["approved"] and not issued:
             story.append(
-                Paragraph(
+                para(
                     f"Not yet approved {DASH} draft narrative (status: {escape(text['status'])})",
-                    sheet["small"],
+                    "small",
                 )
             )
         points = []
@@ -133,7 +174,9 @@ def key_issues(report: snapshot.Report) -> list[Flowable]:
             else:
                 points.append("<br/>".join(inline(line) for line in block.lines))
         for point, body in enumerate(points, 1):
-            story.append(Paragraph(body, sheet["numbered_deep"], f"3.{index}.{point}"))
+            story.append(para(body, "numbered_deep", bulletText=f"{number}.{index}.{point}"))
     if not parts:
-        story.append(Paragraph("No narrative has been written yet.", sheet["numbered"], "3.1"))
+        story.append(
+            para("No narrative has been written yet.", "numbered", bulletText=f"{number}.1")
+        )
     return story

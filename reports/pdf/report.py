@@ -13,14 +13,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, Group, String
-from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     NextPageTemplate,
     PageBreak,
@@ -39,16 +34,14 @@ from .base import (
     PORTRAIT,
     Bookmark,
     Deferred,
+    Part,
     VerticalText,
+    para,
     styles,
 )
+from .charts import ChartRow
+from .tags import Container, TableTags
 
-DISCLAIMER = (
-    "<b>Please note:</b> Data reports are not dynamic. Although care is taken to ensure data is "
-    "as accurate as possible every month, delays in data input can result in changes in figures "
-    "when reports are re-run retrospectively. To combat this <u>at least</u> two individual "
-    "months data is rerun for each indicator."
-)
 DOT_KEYS = {
     "performance": (
         "<b>'DOT' - Direction of travel</b> represents the direction of 'performance' since the "
@@ -89,15 +82,17 @@ PAD = 2  # cell padding in the tables, points
 PAD_V = 1.0
 SLACK = 6  # points kept free on each summary page against a row measured short
 CELL_SIZE = 6.5
-MAX_COLUMNS = 7  # indicator columns in one monthly table
-CHARTS_PER_ROW = 3
-CHART_HEIGHT = 100
+MAX_COLUMNS = 7  # table columns of figures (an indicator's counts take one) in a monthly table
+
+
+PARTIAL = "\N{DAGGER}"  # after a YTD built from fewer months than the year so far
+CHARTS_PER_ROW = 2  # two to a row: fifteen months stay legible
+CHART_HEIGHT = 150
 
 
 def render(report: snapshot.Report) -> base.Rendered:
     """The report's PDF."""
-    if report["schema"] != snapshot.SCHEMA:
-        raise ValueError(f"unknown snapshot schema {report['schema']!r}")
+    report = snapshot.current(report)
     story: list[Flowable] = [*cover(report), NextPageTemplate(LANDSCAPE), PageBreak()]
     story += [Deferred(functools.partial(summary, report)), NextPageTemplate(PORTRAIT)]
     for number, part in enumerate(report["sections"], 1):
@@ -107,91 +102,155 @@ def render(report: snapshot.Report) -> base.Rendered:
 
 def meta(report: snapshot.Report) -> base.Meta:
     edition = report["edition"]
+    created, modified = base.edition_dates(edition)
+    council = report["council"]
     return base.Meta(
         title=report["title"],
-        author=report["department"] or edition["created_by"],
+        author=council["team"] or council["department"] or council["name"],
         subject=f"{report['title']}, as at month end {report['month_label']}, {edition['label']}",
         footer=f"{report['title']} · {report['month_label']} · {edition['label']}",
         draft=not edition["issued"],
+        created=created,
+        modified=modified,
     )
 
 
 # -- cover --------------------------------------------------------------------------------------
 
 
-def cover(report: snapshot.Report) -> list[Flowable]:
+def logo(council: snapshot.Council, height: float = 18 * mm) -> list[Flowable]:
+    """The council's logo, as a Figure whose text alternative names the council."""
+    if not council["logo"]:
+        return []
+    return [base.logo_figure(council, height), Spacer(1, 6 * mm)]
+
+
+def details_table(rows: list[tuple[str, str]], widths: tuple[float, float]) -> Table:
+    """Label and value rows, each label a row header."""
     sheet = styles()
-    edition = report["edition"]
-    details = [
-        ("Status:", edition["label"]),
-        ("Date created:", edition["created_on"]),
-        ("Created by:", edition["created_by"]),
-    ]
-    if edition["signed_off_by"]:
-        details.append(("Signed off by:", edition["signed_off_by"]))
-    if edition["signed_off_on"]:
-        details.append(("Signed off on:", edition["signed_off_on"]))
-    table = Table(
-        [[Paragraph("<b>Document Details</b>", sheet["body"]), ""]]
-        + [[label, Paragraph(escape(value), sheet["body"])] for label, value in details],
-        colWidths=[32 * mm, 80 * mm],
+    return Table(
+        [
+            [
+                Paragraph(f"<b>{escape(label)}</b>", sheet["body"]),
+                Paragraph(base.lines(value), sheet["body"]) if value.strip() else "",
+            ]
+            for label, value in rows
+        ],
+        colWidths=list(widths),
         hAlign="LEFT",
+        renderCB=TableTags(header_rows=0, header_columns=1),
         style=[
             ("FONT", (0, 0), (-1, -1), FONT, 9),
-            ("SPAN", (0, 0), (1, 0)),
-            ("BACKGROUND", (0, 0), (-1, 0), base.HEADER_FILL),
-            ("BOX", (0, 0), (-1, -1), 0.6, base.RULE),
-            ("FONT", (0, 1), (0, -1), FONT_BOLD, 9),
+            ("GRID", (0, 0), (-1, -1), 0.4, base.RULE),
+            ("BACKGROUND", (0, 0), (0, -1), base.HEADER_FILL),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ],
     )
-    return [
-        Bookmark("cover", "Cover"),
-        Spacer(1, 45 * mm),
-        Paragraph(escape(report["department"]), base.style("department", 13, textColor=base.NAVY)),
-        Spacer(1, 4 * mm),
-        Paragraph(escape(report["title"]), base.style("cover", 24, bold=True, textColor=base.NAVY)),
-        Spacer(1, 6 * mm),
-        Paragraph(f"As at Month End: {escape(report['month_label'])}", base.style("as_at", 15)),
-        Spacer(1, 30 * mm),
-        Paragraph(DISCLAIMER, base.style("disclaimer", 9.5, leading=13)),
-        Spacer(1, 12 * mm),
-        table,
+
+
+def cover(report: snapshot.Report) -> list[Flowable]:
+    edition = report["edition"]
+    council = report["council"]
+    details = [
+        ("Status", edition["label"]),
+        ("Date created", base.date_text(edition["created_on"])),
+        ("Created by", council["team"]),
     ]
+    if edition["signed_off_by"]:
+        details.append(("Signed off by", edition["signed_off_by"]))
+    if edition["signed_off_on"]:
+        details.append(("Signed off on", base.date_text(edition["signed_off_on"])))
+    story: list[Flowable] = [
+        Part(""),
+        Bookmark("cover", "Cover"),
+        Container("Sect", "Cover"),
+        Spacer(1, 20 * mm),
+        *logo(council),
+    ]
+    if council["name"]:
+        story.append(
+            para(escape(council["name"]), base.style("council_name", 11, textColor=base.GREY_TEXT))
+        )
+    story += [
+        para(escape(council["department"]), base.style("department", 13, textColor=base.NAVY)),
+        Spacer(1, 4 * mm),
+        para(
+            escape(report["title"]), base.style("cover", 24, bold=True, textColor=base.NAVY), "H1"
+        ),
+        Spacer(1, 6 * mm),
+        para(f"As at Month End: {escape(report['month_label'])}", base.style("as_at", 15)),
+        Spacer(1, 24 * mm),
+    ]
+    if report["cover_note"].strip():
+        note = base.style("disclaimer", 9.5, leading=13, spaceAfter=5)
+        story += [*base.blocks(report["cover_note"], style=note), Spacer(1, 10 * mm)]
+    story += [
+        para("<b>Document Details</b>", "subheading", "H2"),
+        details_table([(label, value) for label, value in details if value], (32 * mm, 80 * mm)),
+        Container(None),
+    ]
+    return story
 
 
 # -- performance summary ------------------------------------------------------------------------
 
 
 def summary(report: snapshot.Report) -> list[Flowable]:
+    title = f"PERFORMANCE SUMMARY {DASH} {report['month_label'].upper()}"
     intro: list[Flowable] = [
+        Part("Performance summary"),
         Bookmark("summary", "Performance summary"),
-        Paragraph(
-            f"PERFORMANCE SUMMARY {DASH} {escape(report['month_label'].upper())}",
-            styles()["title"],
-        ),
-        keys(report["dot_convention"]),
-        Spacer(1, 3 * mm),
+        Container("Sect", "Performance summary"),
+        para(escape(title), "title", "H1"),
+        *keys(report["dot_convention"]),
+        Spacer(1, 2 * mm),
     ]
     width, height = base.frame_size(LANDSCAPE)
     used = sum(f.wrap(width, height)[1] + f.getSpaceAfter() for f in intro)
-    return intro + summary_tables(report, first_page=height - used)
+    return intro + summary_tables(report, first_page=height - used) + [Container(None)]
 
 
-def keys(convention: str) -> Table:
-    """The DOT key and the RAG key, side by side above the summary."""
+class SideBySide(Flowable):
+    """Flowables drawn next to each other (the two keys), each tagging itself."""
+
+    def __init__(self, items: Sequence[Flowable], gap: float = 18) -> None:
+        super().__init__()
+        self.items, self.gap = list(items), gap
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        sizes = [item.wrap(available_width, available_height) for item in self.items]
+        self.sizes = sizes
+        self.width = sum(w for w, _ in sizes) + self.gap * (len(sizes) - 1)
+        self.height = max(h for _, h in sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x = 0.0
+        for item, (width, height) in zip(self.items, self.sizes, strict=True):
+            item.drawOn(self.canv, x, self.height - height)
+            x += width + self.gap
+
+
+def keys(convention: str) -> list[Flowable]:
+    """The DOT key, the RAG key and the partial-YTD mark, above the summary."""
     sheet = styles()
     text, arrows = DOT_KEYS.get(convention, DOT_KEYS["performance"])
+    key_style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 7.5),
+        ("FONT", (0, 1), (0, -1), FONT_BOLD, 9),
+        ("BACKGROUND", (0, 0), (-1, 0), base.HEADER_FILL),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7),
+        ("GRID", (0, 0), (-1, -1), 0.25, base.RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
     dot = Table(
-        [[Paragraph(text, sheet["small"]), ""]]
-        + [[arrow, Paragraph(escape(meaning), sheet["small"])] for arrow, _, meaning in arrows],
-        colWidths=[14, 440],
+        [["DOT", "Meaning"]] + [[arrow, meaning] for arrow, _, meaning in arrows],
+        colWidths=[26, 250],
+        renderCB=TableTags(header_rows=1, header_columns=1),
         style=[
-            ("SPAN", (0, 0), (1, 0)),
-            ("FONT", (0, 0), (-1, -1), FONT, 8),
-            ("FONT", (0, 1), (0, -1), FONT_BOLD, 10),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            *key_style,
             *(
                 ("TEXTCOLOR", (0, row), (0, row), base.TONE[tone])
                 for row, (_, tone, _) in enumerate(arrows, 1)
@@ -199,35 +258,25 @@ def keys(convention: str) -> Table:
         ],
     )
     rag = Table(
-        [
-            [
-                Paragraph(
-                    "<b>RAG</b> (in month) against the target and tolerances:", sheet["small"]
-                ),
-                "",
-            ]
-        ]
-        + [[letter, Paragraph(word, sheet["small"])] for letter, word in RAG_KEY],
-        colWidths=[14, 130],
+        [["RAG", "In month, against the target"]] + [[letter, word] for letter, word in RAG_KEY],
+        colWidths=[26, 170],
+        renderCB=TableTags(header_rows=1, header_columns=1),
         style=[
-            ("SPAN", (0, 0), (1, 0)),
-            ("FONT", (0, 0), (-1, -1), FONT, 8),
-            ("FONT", (0, 1), (0, -1), FONT_BOLD, 8),
+            *key_style,
             ("ALIGN", (0, 1), (0, -1), "CENTER"),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
             *rag_style(1, 0, [letter for letter, _ in RAG_KEY]),
         ],
     )
-    return Table(
-        [[dot, rag]],
-        colWidths=[480, 160],
-        hAlign="LEFT",
-        style=[
-            ("FONT", (0, 0), (-1, -1), FONT, 8),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ],
+    partial = Table(
+        [["Mark", "Meaning"], [PARTIAL, "YTD from fewer months than the year so far"]],
+        colWidths=[26, 175],
+        renderCB=TableTags(header_rows=1, header_columns=1),
+        style=key_style,
     )
+    return [
+        para(text, sheet["small"]),
+        SideBySide([dot, rag, partial]),
+    ]
 
 
 def rag_style(row: int, column: int, letters: Sequence[str]) -> list[tuple]:
@@ -329,21 +378,27 @@ def row_height(cells: Sequence, widths: Sequence[float], text_size: float) -> fl
     return height + 2 * PAD_V
 
 
-def summary_rows(report: snapshot.Report, widths: list[float]) -> Iterator[Row]:
+def group_band(title: str, columns: int) -> Row:
+    """A section's band across the summary."""
+    commands = [
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), base.NAVY),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7),
+        ("ALIGN", (0, 0), (-1, 0), "LEFT"),
+    ]
+    return Row([title] + [""] * (columns - 1), commands, 7 * 1.2 + 2 * PAD_V, keep_with_next=True)
+
+
+def summary_rows(report: snapshot.Report, widths: list[float]) -> Iterator[tuple[str, Row]]:
+    """Each row of the summary with the title of the section it belongs to."""
     arrow = 4 + len(report["summary_months"]) + 1
     for group in report["summary"]:
-        title = [group["title"]] + [""] * (len(widths) - 1)
-        commands = [
-            ("SPAN", (0, 0), (-1, 0)),
-            ("BACKGROUND", (0, 0), (-1, 0), base.NAVY),
-            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-            ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7),
-            ("ALIGN", (0, 0), (-1, 0), "LEFT"),
-        ]
-        yield Row(title, commands, 7 * 1.2 + 2 * PAD_V, keep_with_next=True)
+        yield group["title"], group_band(group["title"], len(widths))
         for line in group["lines"]:
+            ytd = line["ytd"] + (f" {PARTIAL}" if line.get("ytd_partial") else "")
             cells: list = [line["reference"], Paragraph(escape(line["title"]), styles()["cell"])]
-            cells += [line["polarity"], line["data_note"], *line["months"], line["ytd"]]
+            cells += [line["polarity"], line["data_note"], *line["months"], ytd]
             cells += [line["dot"]["arrow"], line["rag"], line["red"], line["amber"], line["green"]]
             cells += [*line["outturns"], *line["benchmarks"]]
             cells[2:] = [
@@ -355,22 +410,45 @@ def summary_rows(report: snapshot.Report, widths: list[float]) -> Iterator[Row]:
                 ("TEXTCOLOR", (arrow, 0), (arrow, 0), tone),
                 *rag_style(0, arrow + 1, [line["rag"]]),
             ]
-            yield Row(cells, commands, row_height(cells, widths, 8), keep_with_next=False)
+            yield group["title"], Row(cells, commands, row_height(cells, widths, 8))
 
 
-def paginate(rows: Iterator[Row], first: float, rest: float) -> list[list[Row]]:
-    """Rows cut into pages of the given heights; a row kept with the next moves with it."""
+def paginate(
+    rows: Sequence[tuple[str, Row]], first: float, rest: float, columns: int
+) -> list[list[Row]]:
+    """Rows cut into pages of the given heights. A band moves to the next page with the row
+    after it; a page that opens in the middle of a section opens with its band "(continued)";
+    and the pages are balanced so that the last is not left with a row or two."""
+    pages = _cut(rows, first, rest, columns, rest)
+    if len(pages) > 1:
+        # The least room per page that still needs no more pages: the rows spread evenly.
+        low, high = max(row.height for _, row in rows), rest
+        while high - low > 2:
+            middle = (low + high) / 2
+            if len(_cut(rows, first, rest, columns, middle)) <= len(pages):
+                high = middle
+            else:
+                low = middle
+        pages = _cut(rows, first, rest, columns, high)
+    return pages
+
+
+def _cut(
+    rows: Sequence[tuple[str, Row]], first: float, rest: float, columns: int, most: float
+) -> list[list[Row]]:
     pages: list[list[Row]] = []
     page: list[Row] = []
-    room = first
-    for row in rows:
+    room = min(first, most)
+    for index, (group, row) in enumerate(rows):
         if page and row.height > room:
             carried: list[Row] = []
             while page and page[-1].keep_with_next:
                 carried.insert(0, page.pop())
             if page:
                 pages.append(page)
-            page, room = carried, rest - sum(r.height for r in carried)
+            if not carried and index and not row.keep_with_next:
+                carried = [group_band(f"{group} (continued)", columns)]
+            page, room = carried, min(rest, most) - sum(r.height for r in carried)
         page.append(row)
         room -= row.height
     if page:
@@ -393,7 +471,10 @@ def summary_tables(report: snapshot.Report, first_page: float) -> list[Flowable]
     )[1]
     slack = header_height + SLACK
     pages = paginate(
-        summary_rows(report, widths), first_page - slack, base.frame_size(LANDSCAPE)[1] - slack
+        list(summary_rows(report, widths)),
+        first_page - slack,
+        base.frame_size(LANDSCAPE)[1] - slack,
+        len(widths),
     )
     story: list[Flowable] = []
     for page in pages:
@@ -403,7 +484,15 @@ def summary_tables(report: snapshot.Report, first_page: float) -> list[Flowable]
             rows.append(row.cells)
         if story:
             story.append(PageBreak())
-        story.append(Table(rows, colWidths=widths, repeatRows=2, style=TableStyle(commands)))
+        story.append(
+            Table(
+                rows,
+                colWidths=widths,
+                repeatRows=2,
+                style=TableStyle(commands),
+                renderCB=TableTags(header_rows=2, header_columns=1),
+            )
+        )
     return story
 
 
@@ -419,43 +508,43 @@ def shift(commands: list[tuple], rows: int) -> list[tuple]:
 
 
 def section(report: snapshot.Report, part: snapshot.SectionPart, number: int) -> list[Flowable]:
-    sheet = styles()
     story: list[Flowable] = [
         PageBreak(),
+        Part(part["title"]),
         Bookmark(f"section-{number}", part["title"]),
-        Paragraph(escape(part["title"]), sheet["title"]),
+        Container("Sect", part["title"]),
+        para(escape(part["title"]), "title", "H1"),
     ]
     if part["managers"]:
-        story.append(Paragraph("Lead: " + escape(", ".join(part["managers"])), sheet["small"]))
+        story.append(para("Lead: " + escape(", ".join(part["managers"])), "small"))
     if part["definition"]:
-        story += [Paragraph("DEFINITION", sheet["heading"]), *base.blocks(part["definition"])]
+        story += [para("DEFINITION", "heading", "H2"), *base.blocks(part["definition"])]
     story += narrative(report, part["narrative"])
     story += monthly_tables(report, part["columns"])
-    story += charts(report, part["charts"])
+    story += charts(report, part)
+    story.append(Container(None))
     return story
 
 
 def narrative(report: snapshot.Report, text: snapshot.NarrativeText) -> list[Flowable]:
-    sheet = styles()
     issued = report["edition"]["issued"]
-    story: list[Flowable] = [Paragraph("SIGNIFICANT CHANGES / CONCERNS", sheet["heading"])]
+    story: list[Flowable] = [para("SIGNIFICANT CHANGES / CONCERNS", "heading", "H2")]
     if not text["approved"] and not issued:
         story.append(
-            Paragraph(
+            para(
                 f"NOT YET APPROVED {DASH} draft narrative (status: {escape(text['status'])})",
-                sheet["notice"],
+                "notice",
             )
         )
     if text["changes"].strip():
         story += base.blocks(text["changes"])
     elif not issued:
-        story.append(
-            Paragraph("No narrative has been written for this section yet.", sheet["small"])
-        )
+        story.append(para("No narrative has been written for this section yet.", "small"))
     if text["approved"]:
         who = f" by {escape(text['approved_by'])}" if text["approved_by"] else ""
-        when = f" on {escape(text['approved_at'])}" if text["approved_at"] else ""
-        story.append(Paragraph(f"Approved{who}{when}", sheet["small"]))
+        on = base.date_text(text["approved_at"])
+        when = f" on {escape(on)}" if on else ""
+        story.append(para(f"Approved{who}{when}", "small"))
     if text["data_notes"].strip():
         story += base.blocks(DATA_NOTE.sub("", text["data_notes"], count=1), "<b>Data note:</b>")
     return story
@@ -469,38 +558,69 @@ def chunks(items: Sequence, most: int) -> list[Sequence]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
+def width_units(column: snapshot.TableColumn) -> int:
+    """Table columns an indicator takes: two when its counts print beside its figures."""
+    return 2 if column["month_counts"] else 1
+
+
 def monthly_tables(report: snapshot.Report, columns: list[snapshot.TableColumn]) -> list[Flowable]:
     story: list[Flowable] = []
+    runs: list[list[snapshot.TableColumn]] = []
     for chunk in chunks(columns, MAX_COLUMNS):
-        story += [monthly_table(report, chunk), Spacer(1, 4 * mm)]
+        run: list[snapshot.TableColumn] = []
+        for column in chunk:
+            if run and sum(map(width_units, run)) + width_units(column) > MAX_COLUMNS:
+                runs.append(run)
+                run = []
+            run.append(column)
+        runs.append(run)
+    for run in runs:
+        story += [monthly_table(report, run), Spacer(1, 4 * mm)]
     if story:
-        story.insert(
-            0, Paragraph(f"PERFORMANCE BY MONTH, {escape(report['year'])}", styles()["heading"])
-        )
+        heading = f"PERFORMANCE BY MONTH, {escape(report['table_months'][0])} {DASH} "
+        heading += escape(report["table_months"][-1])
+        story.insert(0, para(heading, "heading", "H2"))
     return story
 
 
 def monthly_table(report: snapshot.Report, columns: Sequence[snapshot.TableColumn]) -> Table:
-    """Months down the side, one column per indicator: in month, YTD, trend, benchmarks."""
+    """Months down the side, one column per indicator (and its counts beside it, where it has
+    them): in month, YTD, annual trend, benchmarks."""
     sheet = styles()
     band, label = 12, 52
-    width = (base.frame_size(PORTRAIT)[0] - band - label) / len(columns)
-    header = ["", ""] + [
-        Paragraph(f"<b>{escape(c['reference'])}</b><br/>{escape(c['title'])}", sheet["cell_head"])
-        for c in columns
-    ]
+    units = sum(map(width_units, columns))
+    width = (base.frame_size(PORTRAIT)[0] - band - label) / units
+    header: list = ["", Paragraph("Month or year", sheet["cell_head"])]
+    values: list[tuple[list[str], list[str], list[str], list[str]]] = []
+    for c in columns:
+        title = f"<b>{escape(c['reference'])}</b><br/>{escape(c['title'])}"
+        ytd = c["ytd"] + (f" {PARTIAL}" if c["ytd_partial"] else "")
+        if c["month_counts"]:
+            header.append(
+                Paragraph(f"<b>{escape(c['reference'])}</b><br/>Count (n of N)", sheet["cell_head"])
+            )
+            values.append(
+                (
+                    c["month_counts"],
+                    [c["ytd_count"]],
+                    c["outturn_counts"],
+                    [""] * len(c["benchmarks"]),
+                )
+            )
+        header.append(Paragraph(title, sheet["cell_head"]))
+        values.append((c["months"], [ytd], c["outturns"], c["benchmarks"]))
     rows: list[list] = [header]
     bands: list[tuple[str, int]] = []
 
-    def add(name: str, labels: Sequence[str], values: list[list[str]]) -> None:
+    def add(name: str, labels: Sequence[str], index: int) -> None:
         bands.append((name, len(labels)))
-        for index, text in enumerate(labels):
-            rows.append(["", text] + [fit(v[index], width) for v in values])
+        for row, text in enumerate(labels):
+            rows.append(["", text] + [fit(v[index][row], width) for v in values])
 
-    add("IN MONTH PERFORMANCE", report["table_months"], [c["months"] for c in columns])
-    add("YTD", [report["year"]], [[c["ytd"]] for c in columns])
-    add("ANNUAL TREND", report["outturn_years"], [c["outturns"] for c in columns])
-    add("BENCHMARKS", report["measures"], [c["benchmarks"] for c in columns])
+    add("IN MONTH PERFORMANCE", report["table_months"], 0)
+    add("YTD", [report["year"]], 1)
+    add("ANNUAL TREND", report["outturn_years"], 2)
+    add("BENCHMARKS", report["measures"], 3)
     commands = [*TABLE_BASE, ("BACKGROUND", (0, 0), (-1, 0), base.HEADER_FILL)]
     commands += [
         ("BACKGROUND", (0, 1), (1, -1), base.BAND_FILL),
@@ -517,117 +637,50 @@ def monthly_table(report: snapshot.Report, columns: Sequence[snapshot.TableColum
     commands.append(("FONT", (0, 1), (0, -1), FONT_BOLD, 5))
     return Table(
         rows,
-        colWidths=[band, label] + [width] * len(columns),
+        colWidths=[band, label] + [width] * units,
         rowHeights=[None] + [10] * (len(rows) - 1),
         repeatRows=1,
         style=TableStyle(commands),
+        renderCB=TableTags(header_rows=1, header_columns=2),
     )
 
 
-def charts(report: snapshot.Report, items: list[snapshot.Chart]) -> list[Flowable]:
-    """The monthly trend of each indicator against its target, three charts to a row."""
+def latest_texts(part: snapshot.SectionPart, chart: snapshot.Chart) -> list[str]:
+    """Each series' latest figure as the table prints it."""
+    columns = {column["reference"]: column for column in part["columns"]}
+    texts = []
+    for series in chart["series"]:
+        column = columns.get(series["reference"])
+        valued = [i for i, v in enumerate(series["values"]) if v is not None]
+        texts.append(column["months"][valued[-1]] if column and valued else "")
+    return texts
+
+
+def charts(report: snapshot.Report, part: snapshot.SectionPart) -> list[Flowable]:
+    """The section's charts over the table's months, two to a row; rows flow with the section."""
+    items = part["charts"]
     if not items:
         return []
-    sheet = styles()
-    width = base.frame_size(PORTRAIT)[0] / CHARTS_PER_ROW
-    rows: list[list] = []
-    commands: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    width = base.frame_size(PORTRAIT)[0]
+    note = (
+        "Each chart shows the monthly figures with the latest labelled; a dashed green line "
+        "is the target, a green band a target range."
+    )
+    months = report["table_months"]
+    story: list[Flowable] = [
+        para(f"TRENDS, {escape(months[0])} {DASH} {escape(months[-1])}", "heading", "H2"),
+        para(note, "note"),
     ]
     for start in range(0, len(items), CHARTS_PER_ROW):
         run = items[start : start + CHARTS_PER_ROW]
-        padding = [""] * (CHARTS_PER_ROW - len(run))
-        # Titles in a row of their own, so that charts under titles of two lines still align.
-        commands.append(("NOSPLIT", (0, len(rows)), (-1, len(rows) + 1)))
-        rows.append(
-            [
-                Paragraph(f"<b>{escape(c['reference'])}</b> {escape(c['title'])}", sheet["cell"])
-                for c in run
-            ]
-            + padding
-        )
-        rows.append(
-            [TrendChart(c, report["table_months"], width - 6, CHART_HEIGHT) for c in run] + padding
-        )
-    note = "Solid line: the month's figure. Dashed green line: the target, where there is one."
-    return [
-        CondPageBreak(CHART_HEIGHT + 60),  # the heading never alone at a page foot
-        Paragraph("TREND AGAINST TARGET", sheet["heading"]),
-        Paragraph(note, sheet["small"]),
-        Table(rows, colWidths=[width] * CHARTS_PER_ROW, style=commands),
-    ]
-
-
-class TrendChart(Flowable):
-    """A chart made when it is drawn and dropped straight after.
-
-    A chart is hundreds of small objects: held for the whole build, as a Drawing in the story
-    would be, they only give Python's garbage collector more to walk through on every pass.
-    """
-
-    def __init__(self, item: snapshot.Chart, months: Sequence[str], width: float, height: float):
-        super().__init__()
-        self.item, self.months, self.width, self.height = item, months, width, height
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        renderPDF.draw(chart(self.item, self.months, self.width, self.height), self.canv, 0, 0)
-
-
-def chart(item: snapshot.Chart, months: Sequence[str], width: float, height: float) -> Drawing:
-    drawing = Drawing(width, height, initialFontName=FONT, initialFontSize=6)
-    values = item["values"]
-    numbers = [v for v in values if v is not None]
-    if item["target"] is not None:
-        numbers.append(item["target"])
-    if not numbers:
-        drawing.add(
-            String(
-                width / 2,
-                height / 2,
-                "No figures yet",
-                fontName=FONT,
-                fontSize=7,
-                textAnchor="middle",
+        story.append(
+            ChartRow(
+                [(chart, latest_texts(part, chart)) for chart in run],
+                report["table_months"],
+                width,
+                CHARTS_PER_ROW,
+                CHART_HEIGHT,
             )
         )
-        return drawing
-    plot = HorizontalLineChart()
-    plot.x, plot.y, plot.width, plot.height = 24, 24, width - 30, height - 30
-    plot.data = [list(values)]
-    # Lines are joined series by series: a month's single figure is a point, not a line.
-    plot.joinedLines = 0
-    if sum(v is not None for v in values) > 1:
-        plot.lines[0].lineStyle = "joinedLine"
-    plot.lines.strokeWidth = 1.2
-    plot.lines[0].strokeColor = base.NAVY
-    plot.lines[0].symbol = makeMarker("FilledCircle", size=3, fillColor=base.NAVY)
-    if item["target"] is not None:
-        plot.data.append([item["target"]] * len(values))
-        plot.lines[1].strokeColor = base.GREEN
-        plot.lines[1].strokeWidth = 0.8
-        plot.lines[1].strokeDashArray = (3, 2)
-        plot.lines[1].lineStyle = "joinedLine"
-    plot.categoryAxis.categoryNames = list(months)
-    # The months are drawn as plain strings: the axis's own label widgets took half the time
-    # of the whole chart. Each reads upwards and ends under the middle of its category.
-    plot.categoryAxis.visibleLabels = 0
-    step = plot.width / len(months)
-    for index, month in enumerate(months):
-        label = String(0, 0, month, fontName=FONT, fontSize=5, textAnchor="end")
-        x = plot.x + (index + 0.5) * step + 1.8
-        drawing.add(Group(label, transform=(0, 1, -1, 0, x, plot.y - 3)))
-    values_axis = plot.valueAxis
-    values_axis.valueMin = min(0, *numbers)
-    values_axis.valueMax = max(numbers) * 1.1 if max(numbers) > 0 else 1
-    values_axis.labels.fontName, values_axis.labels.fontSize = FONT, 5.5
-    decimals = 0 if max(map(abs, numbers)) >= 5 else 1  # small scales keep a decimal place
-    values_axis.labelTextFormat = f"%.{decimals}f" + ("%%" if item["percent"] else "")
-    values_axis.visibleGrid, values_axis.gridStrokeColor = 1, colors.HexColor("#E4E4E4")
-    drawing.add(plot)
-    return drawing
+        story.append(Spacer(1, 3 * mm))
+    return story

@@ -102,6 +102,10 @@ class Command(BaseCommand):
                         self.stderr.write(f"{path.name}: {error}")
                     raise CommandError(applied.message if applied else plan.summary())
                 self.stdout.write(plan.summary())
+            from reports.sample import load_report_settings
+
+            for line in load_report_settings():
+                self.stdout.write(line)
             if officer is not None and not no_month:
                 self.open_sample_month(officer)
         if not no_accounts:
