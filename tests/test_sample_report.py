@@ -19,6 +19,7 @@ from django.core.management import call_command
 from indicators import performance as perf
 from indicators.models import Figure, FigureRevision, Indicator
 from indicators.summary import build_summary
+from tests.helpers import csv_bytes, imported
 
 SEED = Path(__file__).parent / "seeds" / "000_4b694c92a7f93313.txt"
 APRIL_2020 = datetime.date(2020, 4, 1)
@@ -60,15 +61,8 @@ def clean(cell: str) -> str:
 
 
 def same_figure(ours: str, theirs: str) -> bool:
-    """Equal as printed, allowing '136' for '136.0' (the seed drops a zero now and then)."""
-    if ours == theirs:
-        return True
-    try:
-        return perf.parse_number(ours) == perf.parse_number(theirs) and (
-            ours.endswith("%") == theirs.endswith("%")
-        )
-    except ValueError:
-        return False
+    """Equal as printed, to the character: a figure keeps the precision it was written with."""
+    return ours == theirs
 
 
 @pytest.fixture
@@ -206,3 +200,50 @@ def test_export_data_prints_the_april_2020_summary(sample, capsys):
     assert "10.4%,10.8%,9.6%,-,↑,G,13%+,13%<,10.8%<" in row_82
     assert row_82.endswith("10.0%,6.0%,10.0%,8.0%")
     assert len(lines) == 44
+
+
+def test_figures_print_as_written(summary):
+    rows = {row.reference: row for row in summary.rows}
+    # 11.4 is an average count written "29" by the council, and "29.0" for 2019/20.
+    assert [cell.text for cell in rows["11.4"].months] == ["29", "29", "29"]
+    assert rows["11.4"].outturns[-1].text == "29.0"
+    assert rows["10.4"].months[-1].text == "0.0"
+
+
+def test_a_termly_indicator_compares_with_its_previous_term(sample):
+    """The seed prints arrows for its termly rows against the previous term, whose figures it
+    does not print: with the spring term's figure given, the April arrow follows from it."""
+    plan = imported(
+        "figures",
+        "spring.csv",
+        csv_bytes(
+            [
+                ["indicator", "month", "value"],
+                ["6.13", "2020-01", "95.0%"],
+                ["6.15", "2020-01", "6.0%"],
+            ]
+        ),
+    )
+    assert plan.ok, plan.errors
+    rows = {row.reference: row for row in build_summary(sample, APRIL_2020).rows}
+    assert rows["6.13"].dot == perf.Dot.UP  # High: 95.0% -> 96.5% is an improvement
+    assert rows["6.15"].dot == perf.Dot.DOWN  # Low: absence 6.0% -> 7.1% is a decline
+    # In May, with no new term yet, the arrow still says how the latest term moved.
+    may = {row.reference: row for row in build_summary(sample, datetime.date(2020, 5, 1)).rows}
+    assert may["6.13"].dot == perf.Dot.UP
+
+
+def test_a_ytd_missing_months_is_partial(sample):
+    imported(
+        "figures",
+        "june.csv",
+        csv_bytes([["indicator", "month", "value"], ["6.3", "2020-06", "11"]]),
+    )
+    row = next(
+        r for r in build_summary(sample, datetime.date(2020, 6, 1)).rows if r.reference == "6.3"
+    )
+    assert (row.ytd.text, row.ytd.partial, row.ytd.marked) == (
+        "30",
+        True,
+        "30 (partial: 2 of 3 months)",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from decimal import Decimal
 
@@ -9,14 +10,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from indicators.importing.kinds.base import Context
+from indicators.importing.pipeline import apply_plan
+from indicators.importing.plan import NEW, Plan, PlannedRow
 from indicators.importing.uploads import (
     UploadRefused,
     confirm_upload,
     receive_upload,
     revert_upload,
 )
-from indicators.models import Figure, FigureRevision, Upload
+from indicators.models import Figure, FigureRevision, Indicator, Upload
 from tests.helpers import csv_bytes, database_state, imported
 
 RERUN = csv_bytes(
@@ -163,3 +168,88 @@ def test_only_figures_uploads_revert(officer):
     assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
     result = revert_upload(upload.pk, officer)
     assert not result.done and "Only figures uploads" in result.message
+
+
+def test_an_identical_file_already_applied_is_named_on_upload(officer):
+    first = receive_upload("figures", "rerun.csv", RERUN, officer)
+    assert confirm_upload(first.pk, first.checksum, first.fingerprint, officer).done
+    again = receive_upload("figures", "rerun-again.csv", RERUN, officer)
+    assert again.preview["identical"]["id"] == first.pk
+    assert again.preview["counts"] == {"new": 0, "changed": 0, "unchanged": 3}
+
+
+def test_an_upload_not_confirmed_in_time_expires_and_cannot_be_confirmed(officer, settings):
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
+    Upload.objects.filter(pk=upload.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(hours=settings.UPLOAD_PREVIEW_HOURS + 1)
+    )
+    receive_upload("figures", "other.csv", RERUN, officer)  # any upload sweeps the stale ones
+    assert Upload.objects.get(pk=upload.pk).status == Upload.Status.EXPIRED
+    before = database_state()
+    outcome = confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer)
+    assert not outcome.done and "is expired" in outcome.message
+    assert database_state() == before
+
+
+def test_revert_restores_notes_numerators_and_precision(officer):
+    first = csv_bytes(
+        [
+            ["indicator", "month", "value", "numerator", "denominator", "note"],
+            ["6.8", "2020-04", "95.20%", "139", "146", "first note"],
+        ]
+    )
+    upload = receive_upload("figures", "first.csv", first, officer)
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
+    before = figure("6.8", "2020-04").state()
+    assert before == ("95.2", "", "139", "146", "first note", 2)
+    later = csv_bytes(
+        [
+            ["indicator", "month", "value", "numerator", "denominator", "note"],
+            ["6.8", "2020-04", "95.9", "140", "146", "late reviews"],
+        ]
+    )
+    second = receive_upload("figures", "later.csv", later, officer)
+    assert confirm_upload(second.pk, second.checksum, second.fingerprint, officer).done
+    assert figure("6.8", "2020-04").note == "late reviews"
+    assert revert_upload(second.pk, officer).done
+    assert figure("6.8", "2020-04").state() == before
+    assert figure("6.8", "2020-04").display == "95.20%"
+
+
+def test_a_database_refusal_on_apply_is_a_message_and_writes_nothing(officer):
+    """A plan the database cannot hold, made by hand (the importer refuses a duplicate row):
+    the same figure twice breaks the one-figure-a-month constraint."""
+    indicator = Indicator.objects.get(reference="6.1")
+    may = (indicator.pk, "2020-05-01")
+    state = ("611", "", None, None, "", 0)
+    plan = Plan(
+        kind="figures",
+        file_name="hand.csv",
+        rows=[
+            PlannedRow(2, may, "6.1 May-20", NEW, None, state),
+            PlannedRow(3, may, "6.1 May-20", NEW, None, state),
+        ],
+    )
+    before = database_state()
+    applied = apply_plan(plan, Context(actor=officer, source="hand.csv"))
+    assert not applied.applied
+    assert applied.message.startswith("The database refused the change, so nothing was written")
+    assert database_state() == before
+
+
+def test_the_upload_page_shows_a_refused_confirm(client, officer):
+    client.force_login(officer)
+    upload = receive_upload("figures", "rerun.csv", RERUN, officer)
+    imported(
+        "figures",
+        "other.csv",
+        csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "606"]]),
+        officer,
+    )
+    response = client.post(
+        reverse("indicators:upload_confirm", args=[upload.pk]),
+        {"checksum": upload.checksum, "fingerprint": upload.fingerprint},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "changed since this file was previewed (6.1 Apr-20)" in response.content.decode()

@@ -82,9 +82,10 @@ def _copy(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
     portable INSERT cannot hold the bar (README): Django's psycopg cursor binds parameters on
     the client, splitting a statement of 16,000 placeholders afresh each time, so a confirm ran
     at a fifth of ``bulk_create``'s rate; COPY streams the rows as they are."""
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def rows_per_statement(width: int) -> int:
