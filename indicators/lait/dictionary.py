@@ -121,11 +121,15 @@ def read_data_dictionary(source: str | Path | BinaryIO) -> DataDictionary:
     if isinstance(source, str | Path):
         with open(source, "rb") as stream:
             return read_data_dictionary(stream)
-    data = source.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise LaitError(f"The data dictionary is larger than {MAX_BYTES:,} bytes: not accepted.")
+    chunks, size = [], 0
+    # In chunks: read(MAX_BYTES) would set aside MAX_BYTES whatever the file's size.
+    while chunk := source.read(65_536):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise LaitError(f"The data dictionary is larger than {MAX_BYTES:,} bytes.")
+        chunks.append(chunk)
     try:
-        text = data.decode("utf-8-sig")
+        text = b"".join(chunks).decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise LaitError("The data dictionary is not UTF-8 text.") from error
     measures: dict[str, MeasureInfo] = {}
