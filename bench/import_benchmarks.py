@@ -68,7 +68,8 @@ def import_once(path: Path, la: int, keep_all: bool) -> tuple[int, int, int]:
     dictionary = read_data_dictionary(DATA / "lait_data_dictionary.csv")
     neighbours = read_neighbour_list(DATA / "sn_april_2021.xlsx")
     kept = set(dictionary.measures) if keep_all else {indicator.lait for indicator in indicators}
-    table = read_long_table(path, kept)
+    # Every measure keeps every row: above the limit an upload is allowed.
+    table = read_long_table(path, kept, max_kept=1_000_000)
     result = compute_benchmarks(table, dictionary, neighbours, la, indicators)
     return table.rows, len(result.rows()), len(result.problems)
 

@@ -624,6 +624,12 @@ def test_limits_refuse_a_file_too_large_too_long_or_with_a_huge_line():
         read_long_table(lait_file(lait_rows(ALL)), {"TEST"}, max_bytes=100)
     with pytest.raises(LaitError, match="more than 5 rows"):
         read_long_table(lait_file(lait_rows(ALL)), {"TEST"}, max_rows=5)
+    with pytest.raises(LaitError, match="more than 12 rows of the measures asked for"):
+        read_long_table(lait_file(lait_rows(ALL)), {"TEST"}, max_kept=12)
+    assert read_long_table(lait_file(lait_rows(ALL)), {"TEST"}, max_kept=13).rows == 13
+    many = [["TEST", "", "2019", "x", "1", str(n), ""] for n in range(2_001)]
+    with pytest.raises(LaitError, match="more than 2,000 LA numbers"):
+        read_long_table(lait_file(many), {"TEST"})
     huge = gzip.compress(b"Short Desc," + b"x" * 200_000 + b"\n")
     with pytest.raises(LaitError, match="longer than 65,536 characters"):
         read_long_table(io.BytesIO(huge), {"TEST"})

@@ -17,17 +17,21 @@ import zlib
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from .errors import LaitError
 from .values import year_order
 
 #: the columns the engine reads (``Data item`` and ``Region`` are not needed)
 COLUMNS = ("Short Desc", "Years", "LA and Regions", "Values", "LA Number")
-#: generous defaults: the published file is 42 MB and 641,070 rows decompressed
+#: generous defaults: the published file is 42 MB and 641,070 rows decompressed, and an import
+#: keeps about 1,700 values a measure (ten years of 170 LAs, regions and England)
 MAX_BYTES = 500_000_000
-MAX_ROWS = 5_000_000
+MAX_ROWS = 2_000_000
+MAX_KEPT = 250_000
 MAX_LINE = 65_536
+# LAIT has 170 places (LAs, regions, England); more than this is not LAIT's file.
+MAX_PLACES = 2_000
 
 ENGLAND = 970
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -64,28 +68,29 @@ def read_long_table(
     *,
     max_bytes: int = MAX_BYTES,
     max_rows: int = MAX_ROWS,
+    max_kept: int = MAX_KEPT,
     max_line: int = MAX_LINE,
 ) -> LaitTable:
     """Read LAIT's long table from a path or a seekable binary stream, gzipped or not.
 
     Keeps the rows whose ``Short Desc`` is one of ``measures``. Raises ``LaitError`` with a
-    clear message for a file that is not LAIT's (header without the expected columns), a
-    corrupt or truncated gzip, text that is not UTF-8, a line longer than ``max_line``
-    characters, more than ``max_rows`` rows or ``max_bytes`` decompressed bytes, an LA number
-    that is not a number, or two values for one measure, year and LA.
+    clear message for a file that is not LAIT's (header without the expected columns, more
+    than 2,000 different LA numbers), a corrupt or truncated gzip, text that is not UTF-8, a
+    line longer than ``max_line`` characters, more than ``max_rows`` rows, ``max_kept`` rows
+    of the measures asked for or ``max_bytes`` decompressed bytes, an LA number that is not a
+    number, or two values for one measure, year and LA.
     """
+    limits = {"max_bytes": max_bytes, "max_rows": max_rows, "max_kept": max_kept}
     if isinstance(source, str | Path):
         with open(source, "rb") as stream:
-            return read_long_table(
-                stream, measures, max_bytes=max_bytes, max_rows=max_rows, max_line=max_line
-            )
+            return read_long_table(stream, measures, max_line=max_line, **limits)
     head = source.read(2)
     source.seek(0)
     raw: BinaryIO = gzip.GzipFile(fileobj=source, mode="rb") if head == _GZIP_MAGIC else source
     limited = io.BufferedReader(_Limited(raw, max_bytes))
     text = io.TextIOWrapper(limited, encoding="utf-8-sig", newline="")
     try:
-        return _read_rows(csv.reader(_lines(text, max_line)), set(measures), max_rows)
+        return _read_rows(csv.reader(_lines(text, max_line)), set(measures), max_rows, max_kept)
     except (gzip.BadGzipFile, EOFError, zlib.error) as error:
         raise LaitError(f"The file is not a readable gzip file ({error}).") from error
     except UnicodeDecodeError as error:
@@ -94,13 +99,23 @@ def read_long_table(
         raise LaitError(f"The file is not a readable CSV file ({error}).") from error
 
 
-def _read_rows(reader: Iterator[list[str]], wanted: set[str], max_rows: int) -> LaitTable:
+class _Reader(Protocol):
+    """What ``csv.reader`` returns: rows, and the number of the line last read."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+def _read_rows(reader: _Reader, wanted: set[str], max_rows: int, max_kept: int) -> LaitTable:
     index = _header_index(next(reader, []))
     measure_at, year_at, name_at, value_at, la_at = (index[name] for name in COLUMNS)
     width = max(index.values()) + 1
     values: dict[str, dict[str, dict[int, str]]] = {}
     places: dict[str, tuple[int, str]] = {}
-    rows = 0
+    rows = kept = 0
     for record in reader:
         if not record:
             continue
@@ -113,10 +128,17 @@ def _read_rows(reader: Iterator[list[str]], wanted: set[str], max_rows: int) -> 
             )
         la_text = record[la_at]
         if la_text not in places:
+            if len(places) >= MAX_PLACES:
+                raise LaitError(f"The file has more than {MAX_PLACES:,} LA numbers: not LAIT's.")
             places[la_text] = (reader.line_num, record[name_at].strip())
         measure = record[measure_at].strip()
         if measure not in wanted:
             continue
+        kept += 1
+        if kept > max_kept:
+            raise LaitError(
+                f"The file has more than {max_kept:,} rows of the measures asked for: not accepted."
+            )
         la = _la_number(la_text, reader.line_num)
         by_la = values.setdefault(measure, {}).setdefault(record[year_at].strip(), {})
         if la in by_la:
