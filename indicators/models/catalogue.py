@@ -70,8 +70,9 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
 class Framework(models.Model):
     """A report, e.g. *Corporate Parenting*: an ordered list of sections.
 
-    Its name is unique ignoring case and spacing (``key``): edition files and the pages name a
-    framework by it, and two frameworks that read the same would be confused.
+    Its name is unique ignoring case and spacing (``key``): the pages, the commands and the
+    report downloads name a framework by it, and two frameworks that read the same would be
+    confused.
     """
 
     name = models.CharField(max_length=120, unique=True, validators=[single_line])
