@@ -67,7 +67,8 @@ def refusals(narrative: Narrative, user: Any) -> dict[Verb, str | None]:
     """For every verb, why ``user`` may not take it now (None when they may)."""
     roles = roles_of(user)
     author = is_author(narrative, user)
-    own_text = wrote(narrative, user)
+    # Only an approver reviews; whether they wrote it is asked only of them.
+    own_text = Role.APPROVER in roles and wrote(narrative, user)
     status = narrative.get_status_display().lower()
     section = narrative.section.title
     if not may_view(user):

@@ -48,10 +48,13 @@ def audit_triggers_on_sqlite(request):
     The triggers are lifted just before that flush and made again for each test using the
     database, so every test still runs with them."""
     names = set(request.fixturenames)
-    if not names & {"db", "transactional_db", "live_server"}:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(names & {"transactional_db", "live_server"}) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if not transactional and not (marker or "db" in names):
         yield
         return
-    transactional = bool(names & {"transactional_db", "live_server"})
     request.getfixturevalue("transactional_db" if transactional else "db")
     from django.db import connection
 

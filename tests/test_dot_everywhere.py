@@ -1,5 +1,6 @@
 """One direction of travel everywhere: the same edition's DOT on the summary page, in its HTML
-version, in its PDF and in the summary export are equal, under each convention.
+version, in its PDF and in the summary export are equal, under each convention; the section,
+narrative and indicator pages print the same.
 
 The April 2020 sample is built as a real edition (the Celery task's own function) once per
 convention; each place is read back as a reader sees it: the pages' HTML, the PDF's text
@@ -23,6 +24,7 @@ from pypdf import PdfReader
 from accounts.actors import SYSTEM
 from indicators import performance as perf
 from indicators.models import DotConvention
+from narratives.models import Narrative
 from reports import services
 from reports.models import BuildStatus, Edition
 from tests.editions import user
@@ -56,6 +58,33 @@ def page_dots(page: str) -> dict[str, tuple[str, str, str]]:
             arrow,
             "" if meaning == "no direction" else meaning,
             tone,
+        )
+    return dots
+
+
+DOT_ROW = re.compile(
+    r"<tr><th scope=\"row\">DOT [A-Z][a-z]{2}-\d\d</th>(?P<cells>.*?)</tr>", re.DOTALL
+)
+DOT_CELL = re.compile(
+    r"<td class=\"dot(?: dot-(?P<tone>good|bad))?\">(?P<inner>.*?)</td>", re.DOTALL
+)
+
+
+def table_dots(page: str) -> list[tuple[str, str, str]]:
+    """The DOT row of a section table, column by column: (arrow, meaning, tone)."""
+    row = DOT_ROW.search(page)
+    assert row, "no DOT row"
+    dots = []
+    for cell in DOT_CELL.finditer(row.group("cells")):
+        inner = CELL.fullmatch(cell.group("inner"))
+        assert inner, cell.group(0)
+        meaning = html.unescape(inner.group("meaning"))
+        dots.append(
+            (
+                inner.group("arrow") or "",
+                "" if meaning == "no direction" else meaning,
+                cell.group("tone") or "",
+            )
         )
     return dots
 
@@ -126,6 +155,25 @@ def test_the_same_dot_on_the_page_in_the_pdf_and_in_the_export(client, sample_mo
     assert in_pdf == {ref: arrow for ref, (arrow, _, _) in stored.items()}
     assert in_export == {ref: arrow for ref, (arrow, _, _) in stored.items()}
     assert sum(1 for arrow, _, _ in stored.values() if arrow) >= 30
+
+    # The section page and the narrative page show the section's DOT row; the indicator page
+    # the indicator's.
+    lac = next(group for group in edition.snapshot["summary"] if group["code"] == "LAC")
+    expected = [visible[line["reference"]] for line in lac["lines"]]
+    section_page = client.get(
+        reverse("indicators:section", args=[framework.pk, "2020-04", "LAC"])
+    ).content.decode()
+    narrative = Narrative.objects.get(reporting_month=sample_month, section__code="LAC")
+    narrative_page = client.get(
+        reverse("narratives:narrative", args=[narrative.pk])
+    ).content.decode()
+    assert table_dots(section_page) == expected
+    assert table_dots(narrative_page) == expected
+    indicator_page = client.get(reverse("indicators:indicator", args=["8.2"])).content.decode()
+    arrow, meaning, _ = stored["8.2"]
+    assert f'aria-hidden="true">{arrow}</span> {meaning} April 2020, Corporate Parenting' in (
+        indicator_page
+    )
 
 
 def test_the_conventions_differ_as_domain_md_says(sample_month):

@@ -38,12 +38,13 @@ def restatement(restated: dict, indicator_id: int, month: datetime.date) -> list
 
 
 @register.inclusion_tag("indicators/_dot.html")
-def dot_cell(dot: Any) -> dict[str, Any]:
-    """The DOT table cell: arrow, its meaning for screen readers, coloured by its tone.
+def dot_cell(dot: Any, element: str = "td") -> dict[str, Any]:
+    """The DOT: its arrow, its meaning for screen readers, coloured by its tone; a table cell,
+    or ``"span"`` within a line of text.
 
     ``dot`` is a ``performance.Travel`` (the pages) or its copy in a report snapshot (the HTML
     version of an edition): both come from ``performance.travel``.
     """
     if isinstance(dot, dict) and not dot.get("arrow"):
         dot = None  # a snapshot keeps "no direction" as an empty arrow
-    return {"dot": dot}
+    return {"dot": dot, "element": "span" if element == "span" else "td"}
