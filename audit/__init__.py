@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .models import Event
 
 
-def record(actor: Actor, verb: str, target: Model | None = None, /, **details: Any) -> Event:
+def record(actor: Actor, verb: str, target: Model | None = None, **details: Any) -> Event:
     """Append one event: ``actor`` did ``verb`` to ``target``, with ``details`` (JSON)."""
     # The models load only once Django's app registry is ready; this package is imported first.
     from .recording import write
