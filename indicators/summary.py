@@ -73,7 +73,7 @@ class SummaryRow:
     frequency: perf.Frequency
     months: tuple[Cell, ...]
     ytd: Cell
-    dot: perf.Dot | None
+    dot: perf.Travel | None  # as printed under the framework's convention
     rag: perf.Rag | None
     red: str
     amber: str
@@ -158,6 +158,7 @@ def build_summary(
             targets.get(indicator.id),
             outturns[indicator.id],
             benchmarks[indicator.id],
+            framework.dot_convention,
         )
         for indicator in indicators
     }
@@ -221,6 +222,7 @@ def summary_row(
     target: Target | None,
     outturns: dict[int, Outturn],
     benchmarks: dict[perf.Measure, Benchmark],
+    convention: str,
 ) -> SummaryRow:
     for figure in figures.values():
         figure.indicator = indicator  # loaded already: printing a figure needs no query
@@ -242,7 +244,7 @@ def summary_row(
         frequency=perf.Frequency(indicator.frequency),
         months=tuple(measurement_cell(indicator, figures.get(m)) for m in months),
         ytd=ytd_cell(indicator, month, figures),
-        dot=perf.direction_of_travel(polarity, previous, last),
+        dot=perf.travel(convention, polarity, previous, last),
         rag=perf.rag(target.thresholds, latest) if target else None,
         red=target.red if target else "",
         amber=target.amber if target else "",
@@ -350,7 +352,7 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
             row.aggregation.value,
             *(cell.text for cell in row.months),
             row.ytd.marked,
-            row.dot.value if row.dot else "",
+            row.dot.arrow if row.dot else "",
             row.rag.value if row.rag else "",
             row.red,
             row.amber,
@@ -380,7 +382,7 @@ def is_exception(row: SummaryRow) -> bool:
     """Red, or worsening, or worse than the statistical-neighbour average."""
     if row.rag == perf.Rag.RED:
         return True
-    if row.dot == perf.Dot.DOWN and row.polarity != perf.Polarity.INFO:
+    if row.dot is not None and row.dot.tone == "bad":
         return True
     return bool(worse_than_sn_average(row))
 

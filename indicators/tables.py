@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import performance as perf
+from .charts import chart_of
 from .models import Benchmark, Figure, FigureRevision, Indicator, Outturn, Section, Target
 from .models.catalogue import in_catalogue_order
 from .restatements import restatements
@@ -149,13 +151,14 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
     )
 
 
-def section_figures(section: Section, month: datetime.date) -> dict[str, object]:
+def section_figures(
+    section: Section,
+    month: datetime.date,
+    dots: Mapping[int, perf.Travel | None] | None = None,
+) -> dict[str, object]:
     """What a page needs to show a section's figures: the table, its rows by month, the
-    restatements and the charts (drawn by static/cpp/charts.js from a json_script block)."""
-    # The chart's text alternative is the report's own (reports.charts), so the page and the
-    # PDF describe a chart in the same words.
-    from reports.charts import chart_of
-
+    restatements, the charts (drawn by static/cpp/charts.js from a json_script block) and, given
+    ``dots`` (indicator id -> the summary's DOT, under the framework's convention), a DOT row."""
     table = build_section_table(section, month)
     labels = [perf.month_label(m) for m in table.months]
     charts = [
@@ -184,6 +187,7 @@ def section_figures(section: Section, month: datetime.date) -> dict[str, object]
         "restated": restatements([c.indicator_id for c in table.columns], table.months),
         "charts": charts,
         "measures": list(perf.Measure),
+        "dots": [dots.get(c.indicator_id) for c in table.columns] if dots is not None else None,
     }
 
 

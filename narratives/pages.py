@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from cpp.access import roles_of
-from cpp.roles import Role
+from accounts.access import roles_of
+from accounts.roles import Role
 from indicators import performance as perf
 from indicators.models import ReportingMonth, Section
 from indicators.summary import SummaryRow, build_summary
@@ -122,11 +122,13 @@ def build_diff(narrative: Narrative) -> Diff | None:
 
 
 def figures_context(narrative: Narrative) -> dict[str, Any]:
-    """The section's monthly table, restatements, charts and talking points, for writing with
-    the figures in view."""
+    """The section's monthly table with its DOT row, restatements, charts and talking points,
+    for writing with the figures in view."""
+    month = narrative.reporting_month.month
+    rows = _section_rows(narrative.reporting_month.framework, month, narrative.section.code)
     return {
-        **section_figures(narrative.section, narrative.reporting_month.month),
-        "points": section_talking_points(narrative),
+        **section_figures(narrative.section, month, {row.indicator_id: row.dot for row in rows}),
+        "points": section_talking_points(narrative, rows),
     }
 
 
@@ -135,14 +137,16 @@ def _section_rows(framework: Any, month: datetime.date, code: str) -> list[Summa
     return [row for s in summary.sections for row in s.rows]
 
 
-def section_talking_points(narrative: Narrative) -> list[str]:
+def section_talking_points(narrative: Narrative, rows: list[SummaryRow] | None = None) -> list[str]:
+    """Talking points of the narrative's section: its summary ``rows`` of the month (read here
+    when not given) against the previous month's."""
     month = narrative.reporting_month.month
     previous = perf.previous_months(month, 2)[0]
     framework = narrative.reporting_month.framework
     code = narrative.section.code
-    return talking_points(
-        _section_rows(framework, month, code), _section_rows(framework, previous, code)
-    )
+    if rows is None:
+        rows = _section_rows(framework, month, code)
+    return talking_points(rows, _section_rows(framework, previous, code))
 
 
 def latest_month() -> ReportingMonth | None:

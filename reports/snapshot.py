@@ -12,6 +12,8 @@ import copy
 import datetime
 from typing import TypedDict
 
+from indicators.charts import Chart
+
 # Bump when the shape changes; renderers refuse a snapshot of a shape they do not know, and read
 # an older one through ``upgrade``.
 SCHEMA = 2
@@ -59,24 +61,6 @@ class TableColumn(TypedDict):
     month_counts: list[str]
     ytd_count: str
     outturn_counts: list[str]
-
-
-class Series(TypedDict):
-    reference: str
-    title: str
-    values: list[float | None]  # the report's ``table_months``; None where there is no number
-
-
-class Chart(TypedDict):
-    title: str
-    kind: str  # "line" (trend against target) or "bar" (counts side by side)
-    unit: str  # the value axis title: "Percentage", "Count", "Rate per 10,000", …
-    percent: bool
-    whole: bool  # whole numbers only (counts): ticks are integers
-    series: list[Series]
-    target: float | None  # a single target, drawn as a line
-    band: list[float] | None  # a target range [low, high], drawn as a band
-    alt: str  # the text alternative: what the chart shows, its range, latest value, direction
 
 
 class NarrativeText(TypedDict):

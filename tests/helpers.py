@@ -7,6 +7,7 @@ import io
 
 from openpyxl import Workbook
 
+from accounts.actors import SYSTEM, Actor
 from indicators.importing.pipeline import import_file
 from indicators.importing.plan import Plan
 from indicators.models import (
@@ -88,7 +89,7 @@ def database_state() -> dict[str, list[tuple[object, ...]]]:
     }
 
 
-def imported(kind: str, name: str, content: bytes, actor: object = None) -> Plan:
+def imported(kind: str, name: str, content: bytes, actor: Actor = SYSTEM) -> Plan:
     """Import a file as the command line does (plan, then apply when clean); the plan says what
     it did, or its errors."""
     plan, applied = import_file(kind, name, content, actor)

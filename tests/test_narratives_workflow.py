@@ -7,12 +7,13 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
-from cpp.roles import Role, ensure_roles
+from accounts.roles import Role, ensure_roles
 from narratives import services
 from narratives.models import Action, Narrative, NarrativeVersion, Status, Transition
 from narratives.rules import Verb
-from tests.narrative_world import APRIL, bring_to, make_world
+from tests.narrative_world import APRIL, bring_to, make_user, make_world
 
 MAY = datetime.date(2020, 5, 1)
 ROLES = ("officer", "hos", "other_hos", "approver", "panel")
@@ -270,6 +271,40 @@ def test_an_approver_never_reviews_a_narrative_they_wrote(world, april):
         services.approve(narrative, both)
 
 
+@pytest.mark.parametrize("also_unnamed", [False, True])
+def test_losing_the_head_of_service_role_does_not_let_an_author_approve_their_text(
+    world, april, client, also_unnamed
+):
+    """Self-approval is refused by authorship, not by role: once the officer removes the head of
+    service role (and even the section and the author list), whoever saved the text still may
+    not approve or return it."""
+    both = world.users["approver"]
+    both.groups.add(ensure_roles()[Role.HEAD_OF_SERVICE])
+    world.lac.managers.add(both)
+    narrative = world.narrative(april)
+    services.save_text(narrative, both, "Mine.", "", 0)
+    services.submit(narrative, both)
+    both.groups.remove(ensure_roles()[Role.HEAD_OF_SERVICE])
+    if also_unnamed:
+        world.lac.managers.remove(both)
+        narrative.authors.remove(both)
+    both = type(both).objects.get(pk=both.pk)  # roles are cached per user object
+    for verb in (Verb.APPROVE, Verb.REQUEST_CHANGES):
+        assert services.actions_for(narrative, both) == []
+        with pytest.raises(services.WorkflowError, match="You are an author of this narrative"):
+            if verb == Verb.APPROVE:
+                services.approve(narrative, both)
+            else:
+                services.request_changes(narrative, both, "Nothing to change.")
+    client.force_login(both)
+    response = client.post(reverse("narratives:approve", args=[narrative.pk]))
+    assert response.status_code == 403
+    narrative.refresh_from_db()
+    assert narrative.status == Status.SUBMITTED
+    services.approve(narrative, make_user("another.approver", Role.APPROVER))
+    assert narrative.status == Status.APPROVED
+
+
 def test_a_manager_added_after_opening_may_write_and_becomes_an_author(world, april):
     newcomer = world.users["other_hos"]
     world.lac.managers.add(newcomer)
@@ -282,12 +317,12 @@ def test_lock_for_issue_refuses_until_all_are_approved_then_nothing_reopens(worl
     lac = bring_to(world.narrative(april), Status.APPROVED, world)
     fostering = bring_to(world.narrative(april, world.fostering), Status.SUBMITTED, world)
     with pytest.raises(services.WorkflowError, match="Not yet approved: FOSTERING"):
-        services.lock_for_issue(april)
+        services.lock_for_issue(april, world.users["officer"])
     lac.refresh_from_db()
     assert not lac.issued
     services.approve(fostering, world.users["approver"])
-    assert services.lock_for_issue(april) == 2
-    assert services.lock_for_issue(april) == 0
+    assert services.lock_for_issue(april, world.users["officer"]) == 2
+    assert services.lock_for_issue(april, world.users["officer"]) == 0
     lac.refresh_from_db()
     assert lac.issued and lac.locked
     assert lac.transitions.last().action == Action.ISSUE

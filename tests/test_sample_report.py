@@ -116,7 +116,7 @@ def test_every_readable_direction_of_travel_arrow_equals_the_published_one(summa
         if row.reference in TERMLY:
             continue
         expected = ARROWS[published[row.reference][4].strip()]
-        assert (row.dot.value if row.dot else "") == expected, row.reference
+        assert (row.dot.arrow if row.dot else "") == expected, row.reference
         compared += 1
     assert compared == len(SEED_ORDER) - len(TERMLY)
 
@@ -226,11 +226,11 @@ def test_a_termly_indicator_compares_with_its_previous_term(sample):
     )
     assert plan.ok, plan.errors
     rows = {row.reference: row for row in build_summary(sample, APRIL_2020).rows}
-    assert rows["6.13"].dot == perf.Dot.UP  # High: 95.0% -> 96.5% is an improvement
-    assert rows["6.15"].dot == perf.Dot.DOWN  # Low: absence 6.0% -> 7.1% is a decline
+    assert rows["6.13"].dot.arrow == "↑"  # High: 95.0% -> 96.5% is an improvement
+    assert rows["6.15"].dot.arrow == "↓"  # Low: absence 6.0% -> 7.1% is a decline
     # In May, with no new term yet, the arrow still says how the latest term moved.
     may = {row.reference: row for row in build_summary(sample, datetime.date(2020, 5, 1)).rows}
-    assert may["6.13"].dot == perf.Dot.UP
+    assert may["6.13"].dot.arrow == "↑"
 
 
 def test_a_ytd_missing_months_is_partial(sample):

@@ -173,3 +173,25 @@ def test_a_successful_sign_in_before_the_limit_starts_the_count_again(browser_cl
     browser_client.logout()
     assert [sign_in(browser_client, "wrong") for _ in range(4)] == [200] * 4
     assert sign_in(browser_client, "wrong") == 429
+
+
+def test_a_few_passwords_against_every_username_lock_the_address(browser_client, member, settings):
+    """Four guesses at each of five accounts from one address: the twentieth failure locks the
+    address, for every username, the right password included; other addresses sign in."""
+    assert settings.SIGN_IN_ADDRESS_FAILURE_LIMIT == 20
+    names = ["member", *(f"colleague{n}" for n in range(4))]
+    for name in names[1:]:
+        get_user_model().objects.create_user(username=name, password=PASSWORD)
+    statuses = [sign_in(browser_client, "wrong", name) for name in names for _ in range(4)]
+    assert statuses == [200] * 19 + [429]
+    assert sign_in(browser_client, PASSWORD, "colleague0") == 429
+    assert sign_in(browser_client, PASSWORD, "someone-new") == 429
+    elsewhere = Client(enforce_csrf_checks=True, REMOTE_ADDR="10.0.0.7")
+    assert sign_in(elsewhere, PASSWORD, "colleague0") == 302
+
+
+def test_an_address_below_its_limit_is_not_locked(browser_client, member):
+    get_user_model().objects.create_user(username="colleague", password=PASSWORD)
+    for name in ("member", "colleague", "nobody", "typo"):
+        assert [sign_in(browser_client, "wrong", name) for _ in range(4)] == [200] * 4
+    assert sign_in(browser_client, PASSWORD, "colleague") == 302

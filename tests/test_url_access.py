@@ -185,4 +185,8 @@ def test_every_url_as_every_role(world, client, role):
             expected = (403,)
         if response.status_code not in expected:
             failures.append(f"{case.name} {url}: {response.status_code}, expected {expected}")
+        # Every file download is private: no browser or shared cache may keep a copy.
+        if "attachment" in response.get("Content-Disposition", ""):
+            if "no-store" not in response.get("Cache-Control", ""):
+                failures.append(f"{case.name} {url}: a download without Cache-Control: no-store")
     assert not failures, "\n".join(failures)

@@ -14,6 +14,9 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
+import audit
+from accounts.actors import Actor
+
 from .cells import FileRefused, Limits, read_sheet
 from .kinds import kind_named
 from .kinds.base import Context, changes
@@ -97,10 +100,16 @@ def stale_message(stale: list[PlannedRow]) -> str:
 
 
 def import_file(
-    kind: str, file_name: str, content: bytes, actor: Any, *, dry_run: bool = False
+    kind: str, file_name: str, content: bytes, actor: Actor, *, dry_run: bool = False
 ) -> tuple[Plan, Applied | None]:
     """Plan and (unless a dry run or refused) apply one file, as the command line does."""
     plan = plan_file(kind, file_name, content)
     if dry_run or not plan.ok:
         return plan, None
-    return plan, apply_plan(plan, Context(actor=actor, source=file_name))
+    with transaction.atomic():
+        applied = apply_plan(plan, Context(actor=actor, source=file_name))
+        if applied.applied:
+            audit.record(
+                actor, "upload.imported", None, kind=kind, file_name=file_name, **plan.counts
+            )
+    return plan, applied

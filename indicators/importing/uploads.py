@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+import audit
+from accounts.actors import Actor, user_of
 
 from ..models import Upload
 from ..models.figures import state_of
@@ -50,7 +52,7 @@ def clean_name(file_name: str) -> str:
     return stem[: NAME_LENGTH - len(suffix) - 1] + "." + suffix
 
 
-def receive_upload(kind: str, file_name: str, content: bytes, actor: Any) -> Upload:
+def receive_upload(kind: str, file_name: str, content: bytes, actor: Actor) -> Upload:
     """Store an uploaded file with its plan (what confirming would do now), or refuse it."""
     if kind not in KINDS:
         raise UploadRefused(f"'{kind}' is not a kind of file this product reads.")
@@ -85,7 +87,7 @@ def receive_upload(kind: str, file_name: str, content: bytes, actor: Any) -> Upl
         file_name=name,
         checksum=checksum,
         size=len(content),
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=user_of(actor),
         status=Upload.Status.PREVIEWED if plan.ok else Upload.Status.REFUSED,
         preview=preview,
         fingerprint=plan.fingerprint if plan.ok else "",
@@ -97,6 +99,15 @@ def receive_upload(kind: str, file_name: str, content: bytes, actor: Any) -> Upl
     if plan.ok:
         upload.plan.save(f"{checksum[:16]}.plan.json.gz", ContentFile(plan.to_bytes()), save=False)
     upload.save()
+    audit.record(
+        actor,
+        "upload.received",
+        upload,
+        kind=kind,
+        file_name=name,
+        **plan.counts,
+        errors=len(plan.errors),
+    )
     return upload
 
 
@@ -125,7 +136,7 @@ class Outcome:
     message: str
 
 
-def confirm_upload(upload_id: int, checksum: str, fingerprint: str, actor: Any) -> Outcome:
+def confirm_upload(upload_id: int, checksum: str, fingerprint: str, actor: Actor) -> Outcome:
     """Apply a previewed upload's plan, if it is still the file and the rows that were shown."""
     with transaction.atomic():
         upload, refusal = locked_in_status(
@@ -145,12 +156,13 @@ def confirm_upload(upload_id: int, checksum: str, fingerprint: str, actor: Any) 
             return Outcome(False, applied.message)
         upload.status = Upload.Status.APPLIED
         upload.applied_at = timezone.now()
-        upload.applied_by = actor if getattr(actor, "pk", None) else None
+        upload.applied_by = user_of(actor)
         upload.save(update_fields=["status", "applied_at", "applied_by"])
+        audit.record(actor, "upload.applied", upload, kind=upload.kind, **plan.counts)
     return Outcome(True, applied.message)
 
 
-def revert_upload(upload_id: int, actor: Any) -> Outcome:
+def revert_upload(upload_id: int, actor: Actor) -> Outcome:
     """Restore every figure the upload wrote to what it was before, and nothing else.
 
     A figure that no longer holds what the upload wrote (changed again since) is not silently
@@ -185,8 +197,9 @@ def revert_upload(upload_id: int, actor: Any) -> Outcome:
             return Outcome(False, applied.message)
         upload.status = Upload.Status.REVERTED
         upload.reverted_at = timezone.now()
-        upload.reverted_by = actor if getattr(actor, "pk", None) else None
+        upload.reverted_by = user_of(actor)
         upload.save(update_fields=["status", "reverted_at", "reverted_by"])
+        audit.record(actor, "upload.reverted", upload, figures=len(plan.rows))
     return Outcome(True, f"Upload #{upload.pk} reverted: {len(plan.rows)} figure(s) restored.")
 
 

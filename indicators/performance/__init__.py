@@ -9,7 +9,7 @@ The module covers:
   ``parse_choice``;
 * the seeds' RAG tolerance notation (``<90%`` / ``90%>`` / ``95%+``, ``14-20`` with
   ``1+ above range``, ``+/-5 of 158.8`` ...) parsed into ``Thresholds`` and applied by ``rag``;
-* direction of travel in both conventions found in the seeds;
+* direction of travel in both conventions found in the seeds, and ``travel``: the DOT as printed;
 * year-to-date figures, ratios, rounding and display formatting;
 * benchmark quartile bands;
 * the April-March financial-year calendar and parsing of figures as typed in uploads.
@@ -19,6 +19,9 @@ topic; import from ``indicators.performance`` itself, which re-exports every pub
 """
 
 from .calendar import (
+    FIRST_MONTH,
+    LAST_MONTH,
+    check_month,
     financial_year,
     month_key,
     month_label,
@@ -32,10 +35,12 @@ from .numbers import Written, format_value, places_of, ratio_value, read_figure,
 from .thresholds import ThresholdError, Thresholds, parse_thresholds, rag
 from .travel import (
     MonthFigure,
+    Travel,
     Ytd,
     direction_of_travel,
     numeric_direction,
     quartile_band,
+    travel,
     year_to_date,
 )
 from .vocabulary import (
@@ -44,6 +49,7 @@ from .vocabulary import (
     SIGNED_KINDS,
     Aggregation,
     Band,
+    Convention,
     Dot,
     Frequency,
     Kind,
@@ -61,10 +67,13 @@ from .vocabulary import (
 
 __all__ = [
     "AGGREGATION_ALIASES",
+    "FIRST_MONTH",
+    "LAST_MONTH",
     "RATIO_KINDS",
     "SIGNED_KINDS",
     "Aggregation",
     "Band",
+    "Convention",
     "Dot",
     "Frequency",
     "Kind",
@@ -77,8 +86,10 @@ __all__ = [
     "ThresholdError",
     "ThresholdKind",
     "Thresholds",
+    "Travel",
     "Written",
     "Ytd",
+    "check_month",
     "direction_of_travel",
     "financial_year",
     "format_value",
@@ -100,6 +111,7 @@ __all__ = [
     "ratio_value",
     "read_figure",
     "round_to",
+    "travel",
     "year_label",
     "year_to_date",
 ]

@@ -8,9 +8,10 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
-from cpp.access import STAFF_ROLES, role_required
-from cpp.roles import Role
+from accounts.access import STAFF_ROLES, role_required
+from accounts.roles import Role
 
 from .. import performance as perf
 from ..exports import appendix_a
@@ -91,6 +92,7 @@ def section_page(request: HttpRequest, framework_id: int, month: str, code: str)
     framework = get_object_or_404(Framework, pk=framework_id)
     section = get_object_or_404(Section, code=code, frameworks=framework)
     month_date = month_from_url(month)
+    rows = build_summary(framework, month_date, section_code=section.code).rows
     return render(
         request,
         "indicators/section.html",
@@ -98,7 +100,7 @@ def section_page(request: HttpRequest, framework_id: int, month: str, code: str)
             "framework": framework,
             "month": month_date,
             "month_key": perf.month_key(month_date),
-            **section_figures(section, month_date),
+            **section_figures(section, month_date, {row.indicator_id: row.dot for row in rows}),
         },
     )
 
@@ -115,6 +117,14 @@ def indicator_page(request: HttpRequest, reference: str) -> HttpResponse:
         {perf.Measure(b.measure): b.value for b in benchmarks},
     )
     targets = list(Target.objects.filter(indicator=indicator).order_by("-year"))
+    # The DOT of the latest figure in each report the indicator is printed in, under that
+    # report's convention.
+    travels = [
+        (framework, latest.month, row.dot)
+        for framework in (indicator.section.frameworks.order_by("name") if latest else [])
+        for row in build_summary(framework, latest.month, section_code=indicator.section.code).rows
+        if row.indicator_id == indicator.id
+    ]
     chronological = list(reversed(history))
     line = target_line(targets[0] if targets else None)
     chart = {
@@ -140,10 +150,12 @@ def indicator_page(request: HttpRequest, reference: str) -> HttpResponse:
             "targets": targets,
             "chart_list": [chart],
             "frameworks": indicator.section.frameworks.all(),
+            "travels": travels,
         },
     )
 
 
+@never_cache  # a private file: no shared or browser cache keeps a copy
 @role_required(*STAFF_ROLES)
 def appendix_a_download(request: HttpRequest, framework_id: int, month: str) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_id)

@@ -22,7 +22,8 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph
 
-from .. import snapshot
+from indicators.charts import Chart
+
 from . import base
 from .base import FONT, FONT_BOLD
 
@@ -76,13 +77,13 @@ def tick_text(value: float, step: float, percent: bool) -> str:
     return f"{text}%" if percent else text
 
 
-def value_text(value: float, chart: snapshot.Chart, printed: str) -> str:
+def value_text(value: float, chart: Chart, printed: str) -> str:
     """The latest figure's label: the table's own text where known."""
     return printed or (f"{value:g}%" if chart["percent"] else f"{value:g}")
 
 
 def drawing(
-    chart: snapshot.Chart,
+    chart: Chart,
     months: Sequence[str],
     width: float,
     height: float,
@@ -236,7 +237,7 @@ def drawing(
     return canvas
 
 
-def add_legend(canvas: Drawing, chart: snapshot.Chart, x: float, y: float, width: float) -> None:
+def add_legend(canvas: Drawing, chart: Chart, x: float, y: float, width: float) -> None:
     """Swatches and names of the series, then the target; one line across the top."""
     items: list[tuple[str, Any]] = []
     if len(chart["series"]) > 1:
@@ -291,7 +292,7 @@ class ChartRow(Flowable):
 
     def __init__(
         self,
-        items: Sequence[tuple[snapshot.Chart, Sequence[str]]],
+        items: Sequence[tuple[Chart, Sequence[str]]],
         months: Sequence[str],
         width: float,
         per_row: int,

@@ -25,6 +25,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from indicators.charts import Chart
+
 from .. import snapshot
 from . import base
 from .base import (
@@ -645,7 +647,7 @@ def monthly_table(report: snapshot.Report, columns: Sequence[snapshot.TableColum
     )
 
 
-def latest_texts(part: snapshot.SectionPart, chart: snapshot.Chart) -> list[str]:
+def latest_texts(part: snapshot.SectionPart, chart: Chart) -> list[str]:
     """Each series' latest figure as the table prints it."""
     columns = {column["reference"]: column for column in part["columns"]}
     texts = []

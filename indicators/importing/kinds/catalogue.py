@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 
 from ... import performance as perf
 from ...models import Benchmark, Framework, FrameworkSection, Indicator, Section, Target
+from ...models.catalogue import name_key
 from ..cells import Sheet
 from ..plan import Key, Plan, State
 from ..rows import RowError, RowReader
@@ -23,11 +24,6 @@ from .base import KEEP, Context, FileKind, Proposed, Stored
 from .measured import load_references, text_of
 
 _CODE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def framework_key(name: str) -> str:
-    """Framework names are one name whatever their case and spacing."""
-    return " ".join(name.split()).lower()
 
 
 class Sections(FileKind):
@@ -39,7 +35,7 @@ class Sections(FileKind):
     defaults: State = ("", "", 0, "", "", "")
 
     def prepare(self, sheet: Sheet) -> None:
-        self.frameworks = {framework_key(f.name): f for f in Framework.objects.all()}
+        self.frameworks = {name_key(f.name): f for f in Framework.objects.all()}
         names: set[str] = set()
         if "managers" in sheet.headers:
             column = sheet.headers.index("managers")
@@ -67,10 +63,10 @@ class Sections(FileKind):
                 reader.fail("managers", "unknown user " + ", ".join(f"'{n}'" for n in unknown))
         if reader.failed or framework is None or code is None or order is None:
             return None
-        known = self.frameworks.get(framework_key(framework))
+        known = self.frameworks.get(name_key(framework))
         return Proposed(
             reader.row,
-            (framework_key(framework), code),
+            (name_key(framework), code),
             f"{known.name if known else framework} / {code}",
             (
                 known.name if known else framework,
@@ -109,7 +105,7 @@ class Sections(FileKind):
             file_frameworks[row.key[1]].add(row.key[0])
         for placement in elsewhere:
             code = placement.section.code
-            if framework_key(placement.framework.name) in file_frameworks[code]:
+            if name_key(placement.framework.name) in file_frameworks[code]:
                 continue
             title, number = titles[code]
             if placement.section.title != title:
@@ -136,7 +132,7 @@ class Sections(FileKind):
         stored: Stored = {}
         for placement in queryset:
             section = placement.section
-            key = (framework_key(placement.framework.name), section.code)
+            key = (name_key(placement.framework.name), section.code)
             if key in wanted:
                 managers = ";".join(sorted(user.username for user in section.managers.all()))
                 state = (
@@ -152,7 +148,7 @@ class Sections(FileKind):
 
     def apply(self, plan: Plan, stored: Stored, context: Context) -> None:
         users = {u.username: u for u in get_user_model().objects.all()}
-        frameworks = {framework_key(f.name): f for f in Framework.objects.all()}
+        frameworks = {name_key(f.name): f for f in Framework.objects.all()}
         for row in plan.writes():
             name, title, order, definition, managers, theme = row.after
             framework = frameworks.get(row.key[0])

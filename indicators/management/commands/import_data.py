@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.actors import SYSTEM
 from indicators.importing.kinds import KINDS
 from indicators.importing.pipeline import import_file
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from error
-        plan, applied = import_file(kind, path.name, content, None, dry_run=dry_run)
+        plan, applied = import_file(kind, path.name, content, SYSTEM, dry_run=dry_run)
         for error in plan.errors:
             self.stderr.write(f"{path.name}: {error}")
         if not plan.ok:

@@ -1,26 +1,46 @@
-"""A section's charts as the snapshot keeps them: which indicators share a chart, the series,
-the target line or band, and the text alternative that says what the chart shows.
+"""A section's charts as plain data: which indicators share a chart, the series, the target
+line or band, and the text alternative that says what the chart shows.
 
-The text alternative is written here, once, so the PDF's /Alt and the web page's description
-are the same words. Figures in it are the table's printed text, never re-rounded.
+The text alternative is written here, once, so the section page, the report PDF's /Alt and its
+HTML version describe a chart in the same words. Figures in it are the table's printed text,
+never re-rounded. The report's snapshot keeps charts in this shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
-from indicators import performance as perf
-from indicators.tables import Column
+from . import performance as perf
 
-from . import snapshot
+if TYPE_CHECKING:
+    from .tables import Column
+
+
+class Series(TypedDict):
+    reference: str
+    title: str
+    values: list[float | None]  # the table's months; None where there is no number
+
+
+class Chart(TypedDict):
+    title: str
+    kind: str  # "line" (trend against target) or "bar" (counts side by side)
+    unit: str  # the value axis title: "Percentage", "Count", "Rate per 10,000", …
+    percent: bool
+    whole: bool  # whole numbers only (counts): ticks are integers
+    series: list[Series]
+    target: float | None  # a single target, drawn as a line
+    band: list[float] | None  # a target range [low, high], drawn as a band
+    alt: str  # the text alternative: what the chart shows, its range, latest value, direction
 
 
 def number(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def series_of(column: Column) -> snapshot.Series:
+def series_of(column: Column) -> Series:
     return {
         "reference": column.reference,
         "title": column.title,
@@ -34,11 +54,11 @@ def unit_label(column: Column) -> str:
 
 def chart_of(
     columns: Sequence[Column], months: Sequence[str], *, title: str = "", kind: str = "line"
-) -> snapshot.Chart:
+) -> Chart:
     """One chart of ``columns`` (one, or several sharing the chart) over ``months``."""
     first = columns[0]
     single = len(columns) == 1
-    chart: snapshot.Chart = {
+    chart: Chart = {
         "title": title or f"{first.reference} {first.title}",
         "kind": kind,
         "unit": unit_label(first),
@@ -62,7 +82,7 @@ def section_charts(
     columns: Sequence[Column],
     months: Sequence[str],
     combined: Sequence[tuple[str, str, Sequence[str]]],
-) -> list[snapshot.Chart]:
+) -> list[Chart]:
     """The section's charts in table order: each combined chart (title, kind, references) where
     its first indicator stands, and one chart for every indicator in none."""
     by_reference = {column.reference: column for column in columns}
@@ -74,7 +94,7 @@ def section_charts(
             continue
         placed[members[0].reference] = (title, kind, members)
         shared.update(c.reference for c in members)
-    charts: list[snapshot.Chart] = []
+    charts: list[Chart] = []
     for column in columns:
         if column.reference in placed:
             title, kind, members = placed[column.reference]
@@ -84,7 +104,7 @@ def section_charts(
     return charts
 
 
-def alt_text(chart: snapshot.Chart, columns: Sequence[Column], months: Sequence[str]) -> str:
+def alt_text(chart: Chart, columns: Sequence[Column], months: Sequence[str]) -> str:
     """What the chart shows in words: its kind, series, months, range, latest value and
     direction, and its target."""
     kind = "Bar chart" if chart["kind"] == "bar" else "Line chart"
