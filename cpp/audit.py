@@ -26,12 +26,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from accounts.access import role_required
+from accounts.roles import Role
 from indicators.models import Upload
 from narratives.models import Transition
 from reports.models import BuildStatus, Edition
-
-from .access import role_required
-from .roles import Role
 
 PAGE_SIZE = 50
 # Comments and build errors can be long; the log shows their start.

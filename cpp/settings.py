@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "accounts",
     "indicators",
     "narratives",
     "reports",
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cpp.access.role_context",
+                "accounts.access.role_context",
             ],
         },
     },
@@ -238,7 +239,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "cpp.security.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
 
 # Logging to standard error (gunicorn's and celery's logs): request errors with their traceback,
 # and the product's own warnings (e.g. a task that could not be queued while Redis was down).

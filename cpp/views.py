@@ -6,13 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.access import roles_of
+from accounts.roles import Role
 from indicators import performance as perf
 from indicators.models import Framework, ReportingMonth, Section, Upload
 from indicators.months import latest_month
 from reports.pages import issued_editions
-
-from .access import roles_of
-from .roles import Role
 
 
 @login_required

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cpp.people import name_of
+from accounts.people import name_of
 
 from .models import FigureRevision, Indicator, ReportingMonth
 

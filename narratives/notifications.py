@@ -18,8 +18,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from cpp.people import name_of
-from cpp.roles import Role
+from accounts.people import name_of
+from accounts.roles import Role
 from indicators.models import ReportingMonth
 
 from .models import AWAITING_AUTHORS, Action, Narrative, Status, Transition

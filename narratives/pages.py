@@ -11,8 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from cpp.access import roles_of
-from cpp.roles import Role
+from accounts.access import roles_of
+from accounts.roles import Role
 from indicators import performance as perf
 from indicators.models import ReportingMonth, Section
 from indicators.summary import SummaryRow, build_summary

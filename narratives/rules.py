@@ -11,8 +11,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from cpp.access import STAFF_ROLES, roles_of
-from cpp.roles import Role
+from accounts.access import STAFF_ROLES, roles_of
+from accounts.roles import Role
 
 from .models import Narrative, Status
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
-from cpp.access import has_role
-from cpp.roles import Role
+from accounts.access import has_role
+from accounts.roles import Role
 from indicators.models import ReportingMonth
 
 from .models import NOTIFIED, Action, Narrative, NarrativeVersion, Status, Transition

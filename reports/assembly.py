@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any
 
-from cpp.people import name_of
+from accounts.people import name_of
 from indicators import performance as perf
 from indicators.models import DotConvention, ReportingMonth
 from indicators.summary import BLANK, MEASURES, SummaryRow, build_summary

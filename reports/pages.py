@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from cpp.access import STAFF_ROLES, has_role
-from cpp.roles import Role
+from accounts.access import STAFF_ROLES, has_role
+from accounts.roles import Role
 from indicators.models import ReportingMonth
 from narratives.markup import render as render_markup
 

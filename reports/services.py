@@ -19,9 +19,9 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cpp.access import has_role
+from accounts.access import has_role
+from accounts.roles import Role
 from cpp.queueing import enqueue, enqueue_on_commit
-from cpp.roles import Role
 from indicators.models import ReportingMonth
 from indicators.models.uploads import private_storage as storage_of
 from narratives import services as narrative_services

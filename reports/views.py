@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cpp.access import STAFF_ROLES, role_required
-from cpp.roles import Role
+from accounts.access import STAFF_ROLES, role_required
+from accounts.roles import Role
 from indicators.models import ReportingMonth
 
 from . import assembly, pages, services

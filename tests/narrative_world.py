@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from cpp.roles import Role, ensure_roles
+from accounts.roles import Role, ensure_roles
 from indicators.management.commands.load_sample_data import sample_narratives  # noqa: F401
 from indicators.models import Framework, FrameworkSection, ReportingMonth, Section
 from indicators.services import open_month

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from cpp.roles import Role, ensure_roles
+from accounts.roles import Role, ensure_roles
 from narratives import services
 from narratives.models import Action, Narrative, NarrativeVersion, Status, Transition
 from narratives.rules import Verb

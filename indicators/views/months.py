@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cpp.access import role_required
-from cpp.roles import Role
+from accounts.access import role_required
+from accounts.roles import Role
 
 from .. import performance as perf
 from ..forms import OpenMonthForm

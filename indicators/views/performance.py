@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from cpp.access import STAFF_ROLES, role_required
-from cpp.roles import Role
+from accounts.access import STAFF_ROLES, role_required
+from accounts.roles import Role
 
 from .. import performance as perf
 from ..exports import appendix_a

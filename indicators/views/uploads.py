@@ -8,8 +8,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cpp.access import role_required
-from cpp.roles import Role
+from accounts.access import role_required
+from accounts.roles import Role
 
 from ..forms import UploadForm
 from ..models import Upload

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from cpp.people import name_of
+from accounts.people import name_of
 
 from .. import markup
 from ..models import Status

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from cpp.roles import Role, ensure_roles
+from accounts.roles import Role, ensure_roles
 from indicators.imports import import_file
 from indicators.models import Framework, ReportingMonth
 from indicators.resources import LOAD_ORDER

@@ -1,0 +1,41 @@
+"""Who acts: a person signed in, or the system itself (the command line, sweeps, tasks).
+
+Every service verb takes an ``Actor``. The system is named explicitly with ``SYSTEM``, never with
+``None``: a verb decides in its rules what the system may do, rather than skipping them.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal, TypeAlias
+
+from django.contrib.auth.models import AbstractBaseUser
+
+
+class System(enum.Enum):
+    """The product acting on its own behalf; a sentinel, compared with ``is``."""
+
+    SYSTEM = "system"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def username(self) -> str:
+        return self.value
+
+    @property
+    def is_authenticated(self) -> bool:
+        # Holds no role: ``accounts.access.roles_of(SYSTEM)`` is empty.
+        return False
+
+
+SYSTEM: Literal[System.SYSTEM] = System.SYSTEM
+
+# A user, or the system. (``AbstractBaseUser`` covers the configured user model.)
+Actor: TypeAlias = AbstractBaseUser | Literal[System.SYSTEM]
+
+
+def user_of(actor: Actor) -> AbstractBaseUser | None:
+    """The user to store in a ``…_by`` foreign key: None when the system acted."""
+    return None if actor is SYSTEM else actor
