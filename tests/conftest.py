@@ -10,7 +10,7 @@ from django.core.management import call_command
 from indicators.models import Framework
 
 # The browser fixture (Playwright driving Debian's Chromium).
-pytest_plugins = ["tests.browser", "tests.worker"]
+pytest_plugins = ["tests.browser", "tests.worker", "tests.oidc"]
 
 
 @pytest.fixture

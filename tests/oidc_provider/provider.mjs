@@ -15,7 +15,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
@@ -23,9 +23,22 @@ function accounts() {
   return JSON.parse(readFileSync(config.accounts, 'utf8'));
 }
 
-function enabledAccountBySub(sub) {
-  return Object.values(accounts()).find((a) => a.enabled && a.claims.sub === sub);
+function accountBySub(sub) {
+  return Object.values(accounts()).find((a) => a.claims.sub === sub);
 }
+
+// A session whose person has since been disabled must sign in again, which the sign-in form
+// refuses: with prompt=none (a session re-validation) the answer is error=login_required.
+const policy = interactionPolicy.base();
+policy.get('login').checks.add(
+  new interactionPolicy.Check('account_disabled', 'The account is disabled', 'login_required', (ctx) => {
+    const { accountId } = ctx.oidc.session;
+    const account = accountId && accountBySub(accountId);
+    return account && !account.enabled
+      ? interactionPolicy.Check.REQUEST_PROMPT
+      : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+  }),
+);
 
 function escape(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -76,8 +89,9 @@ server.listen(0, '127.0.0.1', () => {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true },
     },
+    interactions: { policy },
     async findAccount(ctx, sub) {
-      const account = enabledAccountBySub(sub);
+      const account = accountBySub(sub);
       if (!account) return undefined;
       return { accountId: sub, claims: async () => ({ ...account.claims }) };
     },
