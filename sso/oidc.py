@@ -117,6 +117,17 @@ class DirectoryBackend(OIDCAuthenticationBackend):
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> AbstractBaseUser | None:
         if request is None or "nonce" not in kwargs or not sso_enabled():
             return None  # a password sign-in, or single sign-on is off
+        self.load_provider()
+        try:
+            return super().authenticate(request, **kwargs)
+        except requests.HTTPError as exc:
+            # The token endpoint refused the code (used, expired, or issued to another client).
+            raise SignInRefused(Reason.INVALID_REPLY, str(exc)) from exc
+        except requests.RequestException as exc:
+            raise SignInRefused(Reason.PROVIDER_UNAVAILABLE, str(exc)) from exc
+
+    def load_provider(self) -> None:
+        """What the library's ``__init__`` would read: the provider's endpoints and ours."""
         endpoints = provider_endpoints()
         self.OIDC_OP_TOKEN_ENDPOINT = endpoints.token
         self.OIDC_OP_JWKS_ENDPOINT = endpoints.jwks
@@ -125,13 +136,6 @@ class DirectoryBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
-        try:
-            return super().authenticate(request, **kwargs)
-        except requests.HTTPError as exc:
-            # The token endpoint refused the code (used, expired, or issued to another client).
-            raise SignInRefused(Reason.INVALID_REPLY, str(exc)) from exc
-        except requests.RequestException as exc:
-            raise SignInRefused(Reason.PROVIDER_UNAVAILABLE, str(exc)) from exc
 
     def get_payload_data(self, token: bytes | str, key: Any) -> dict[str, Any]:
         """The ID token's claims once its signature, algorithm, audience, issuer and expiry are

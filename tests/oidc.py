@@ -243,8 +243,9 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge.decode()
 
 
-def token_for_other_client(provider: Provider, login: str, nonce: str) -> dict[str, Any]:
-    """A real token response of the provider for ``other-app`` (code flow with PKCE)."""
+def code_for_other_client(provider: Provider, login: str, nonce: str) -> tuple[str, str]:
+    """A real authorization code of the provider for ``other-app`` (code flow with PKCE), not
+    yet exchanged, and its PKCE verifier."""
     verifier, challenge = pkce_pair()
     query = {
         "client_id": OTHER_CLIENT_ID,
@@ -258,8 +259,14 @@ def token_for_other_client(provider: Provider, login: str, nonce: str) -> dict[s
     }
     browser = Browser(OTHER_REDIRECT_URI, provider)
     location = browser.callback_url(login, f"{provider.issuer}/auth?{urlencode(query)}")
-    code = parse_qs(urlsplit(location).query)["code"][0]
-    response = browser.http.post(
+    return parse_qs(urlsplit(location).query)["code"][0], verifier
+
+
+def token_for_other_client(provider: Provider, login: str, nonce: str) -> dict[str, Any]:
+    """A real token response of the provider for ``other-app``: its ID token's ``aud`` is
+    ``other-app``."""
+    code, verifier = code_for_other_client(provider, login, nonce)
+    response = requests.post(
         f"{provider.issuer}/token",
         data={
             "grant_type": "authorization_code",
