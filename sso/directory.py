@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.dispatch import Signal
 
+from accounts.access import STAFF_ROLES
 from accounts.actors import SYSTEM
 from accounts.roles import Role, ensure_roles
 
@@ -201,7 +202,7 @@ def _up_to_date_account(
     username: str,
     grant: DirectoryGrant,
 ) -> AbstractUser:
-    profile = {
+    profile: dict[str, Any] = {
         "username": username,
         "email": text_claim(claims, "email"),
         "first_name": text_claim(claims, "given_name")[:150],
@@ -209,6 +210,8 @@ def _up_to_date_account(
     }
     if not (profile["first_name"] or profile["last_name"]):
         profile["first_name"] = text_claim(claims, "name")[:150]
+    # Staff roles work in the admin (the catalogue), as the local accounts of these roles do.
+    profile["is_staff"] = bool(grant.roles & set(STAFF_ROLES))
     if identity is None:
         # No password: this account signs in through the directory only.
         user = get_user_model().objects.create_user(**profile)

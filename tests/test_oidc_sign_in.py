@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from accounts.access import roles_of
 from accounts.roles import Role
+from audit.models import Event
 from indicators.models import Section
 from sso.models import DirectoryIdentity
 from tests.oidc import CLIENT_ID, Browser, Provider
@@ -29,6 +30,15 @@ def browser(live_server, directory: Provider) -> Browser:
 
 def account(login: str):
     return User.objects.get(username=f"{login}@council.example")
+
+
+def events(verb: str, user=None) -> list[dict]:
+    """The details of the audit events ``verb`` (about ``user``), oldest first; all by the system."""
+    rows = Event.objects.filter(verb=verb).order_by("at", "id")
+    if user is not None:
+        rows = rows.filter(target_type="auth.user", target_id=str(user.pk))
+    assert all(row.actor_name == "system" for row in rows)
+    return [row.details for row in rows]
 
 
 def revalidation_due(browser: Browser, overdue_seconds: float = 1) -> None:
@@ -60,7 +70,14 @@ def test_each_role_signs_in_and_lands_on_the_home_page(browser, directory, claim
     assert roles_of(jane) == {role}
     assert jane.email == "jane@council.example"
     assert not jane.has_usable_password()
+    assert jane.is_staff == (role != Role.PANEL_MEMBER)  # the admin, as local accounts
+    assert not jane.is_superuser
     assert DirectoryIdentity.objects.get(user=jane).subject == "sub-jane"
+    assert events("account.created", jane) == [
+        {"source": "directory", "username": "jane@council.example"}
+    ]
+    assert events("account.role_added", jane) == [{"role": role.value, "source": "directory"}]
+    assert Event.objects.filter(verb="auth.signed_in", actor=jane).count() == 1
 
 
 def test_a_head_of_service_gets_the_sections_the_directory_maps(browser, directory):
@@ -74,6 +91,9 @@ def test_a_head_of_service_gets_the_sections_the_directory_maps(browser, directo
     assert roles_of(hannah) == {Role.HEAD_OF_SERVICE}
     assert set(hannah.managed_sections.values_list("code", flat=True)) == {"LAC"}
     assert "Your sections" in page.text and "LOOKED AFTER CHILDREN" in page.text
+    assert events("account.sections_changed", hannah) == [
+        {"added": ["LAC"], "removed": [], "source": "directory"}
+    ]
 
 
 def test_a_role_changed_at_the_provider_applies_at_the_next_sign_in(
@@ -87,8 +107,16 @@ def test_a_role_changed_at_the_provider_applies_at_the_next_sign_in(
     page = Browser(live_server.url, directory).sign_in("jane")
 
     assert f"Jane Tester · {Role.APPROVER.value}" in page.text
-    assert roles_of(account("jane")) == {Role.APPROVER}
+    jane = account("jane")
+    assert roles_of(jane) == {Role.APPROVER}
     assert User.objects.filter(username="jane@council.example").count() == 1
+    assert events("account.role_removed", jane) == [
+        {"role": Role.PERFORMANCE_OFFICER.value, "source": "directory"}
+    ]
+    assert events("account.role_added", jane)[-1] == {
+        "role": Role.APPROVER.value,
+        "source": "directory",
+    }
 
 
 def test_a_session_is_confirmed_with_the_provider_without_a_screen(browser, directory):
@@ -126,6 +154,9 @@ def test_a_person_with_no_mapped_role_is_told_whom_to_ask(browser, directory):
     assert CONTACT in page.text
     assert not User.objects.filter(username="nora@council.example").exists()
     assert browser.get("/").url.startswith(browser.app + "/accounts/login/")
+    [refusal] = events("account.refused")
+    assert refusal["reason"] == "no role"
+    assert refusal["username"] == "nora@council.example"
 
 
 def test_every_role_removed_at_the_provider_refuses_and_ends_the_session(browser, directory):
@@ -138,8 +169,13 @@ def test_every_role_removed_at_the_provider_refuses_and_ends_the_session(browser
 
     assert page.status_code == 200
     assert "You cannot use this service yet" in page.text
-    assert roles_of(account("jane")) == set()
+    jane = account("jane")
+    assert roles_of(jane) == set()
     assert browser.get("/").url.startswith(browser.app + "/accounts/login/")
+    assert events("account.role_removed", jane) == [
+        {"role": Role.PERFORMANCE_OFFICER.value, "source": "directory"}
+    ]
+    assert [e["reason"] for e in events("account.refused", jane)] == ["no role"]
 
 
 def test_a_disabled_person_is_refused(browser, directory):
@@ -152,6 +188,9 @@ def test_a_disabled_person_is_refused(browser, directory):
     assert "This account is disabled." in page.text
     assert CONTACT in page.text
     assert not User.objects.filter(username="dan@council.example").exists()
+    [refusal] = events("account.refused")
+    assert refusal["reason"] == "refused by the sign-in service"
+    assert refusal["detail"] == "access_denied: This account is disabled."
 
 
 def test_a_person_disabled_after_signing_in_loses_the_session_at_the_next_confirmation(
@@ -159,16 +198,18 @@ def test_a_person_disabled_after_signing_in_loses_the_session_at_the_next_confir
 ):
     directory.add("dan", roles=["Cpp.Officer"])
     browser.sign_in("dan")
-    assert browser.get("/reports/").url == browser.app + "/reports/"
     directory.change("dan", enabled=False)
 
     # Within the re-validation time the session stands; once it has passed, it is re-checked.
+    assert browser.get("/reports/").url == browser.app + "/reports/"
     revalidation_due(browser)
     page = browser.get("/reports/")
 
     assert page.status_code == 403, (page.url, page.text[:3000])
     assert "did not sign you in" in page.text and "login_required" in page.text
     assert browser.get("/reports/").url.startswith(browser.app + "/accounts/login/")
+    [refusal] = events("account.refused", account("dan"))
+    assert refusal["detail"].startswith("login_required")
 
 
 def test_a_form_sent_long_after_the_confirmation_was_due_ends_the_session(browser, directory):
@@ -193,6 +234,9 @@ def test_an_account_disabled_here_is_refused(browser, directory):
 
     assert page.status_code == 403
     assert "disabled in this service" in page.text
+    assert [e["reason"] for e in events("account.refused", account("jane"))] == [
+        "account disabled here"
+    ]
 
 
 def test_a_directory_person_never_takes_over_an_existing_account(browser, directory):
