@@ -264,7 +264,10 @@ def test_an_entra_tenant_sets_the_issuer_and_lets_sign_out_reach_it(tmp_path):
     ],
 )
 def test_wrong_single_sign_on_settings_stop_the_server(tmp_path, env, message):
-    code = "import django; django.setup(); from django.core.management import call_command; call_command('check')"
+    code = (
+        "import django; django.setup(); "
+        "from django.core.management import call_command; call_command('check')"
+    )
     result = run_check(tmp_path, code, **{**ENTRA, **env})
     assert result.returncode != 0
     assert message in result.stderr

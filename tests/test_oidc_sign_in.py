@@ -33,7 +33,7 @@ def account(login: str):
 
 
 def events(verb: str, user=None) -> list[dict]:
-    """The details of the audit events ``verb`` (about ``user``), oldest first; all by the system."""
+    """The details of the events ``verb`` (about ``user``), oldest first; all by the system."""
     rows = Event.objects.filter(verb=verb).order_by("at", "id")
     if user is not None:
         rows = rows.filter(target_type="auth.user", target_id=str(user.pk))
