@@ -118,6 +118,11 @@ class DirectoryCallback(OIDCAuthenticationCallbackView):
             raise Http404("Single sign-on is not configured.")
         # The library signs a refused session out before ``login_failure``; the log names it.
         self.account = request.user if request.user.is_authenticated else None
+        # Only an answer to a sign-in started in this browser is the provider's: anyone can
+        # make a link to this page with an error and a text of their choosing.
+        self.answers_our_request = request.GET.get("state") in request.session.get(
+            "oidc_states", {}
+        )
         try:
             return super().get(request)
         except SignInRefused as refusal:
@@ -127,7 +132,7 @@ class DirectoryCallback(OIDCAuthenticationCallbackView):
 
     def login_failure(self) -> HttpResponse:
         error = self.request.GET.get("error")
-        if error:
+        if error and self.answers_our_request:
             description = self.request.GET.get("error_description", "")
             return refused(self.request, refused_by_provider(self.account, error, description))
         return refused(

@@ -318,3 +318,16 @@ def test_sign_out_ends_the_session_here_and_at_the_provider(browser, directory):
     assert back.url == f"{browser.app}/accounts/login/"
     # Signed out there too: the next sign-in asks for the password again.
     assert browser.get("/oidc/authenticate/").url.startswith(f"{directory.issuer}/interaction/")
+
+
+def test_an_error_reply_to_no_sign_in_of_ours_is_not_shown_or_logged(browser, directory):
+    browser.redirect("/oidc/authenticate/")  # a sign-in in progress, with its own state
+
+    page = browser.get(
+        "/oidc/callback/?error=access_denied&state=forged&error_description=Call+0800+000+000"
+    )
+
+    assert page.status_code == 400
+    assert "could not be completed" in page.text
+    assert "0800" not in page.text
+    assert not Event.objects.filter(verb="account.refused").exists()
