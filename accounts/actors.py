@@ -6,7 +6,10 @@ Every service verb takes an ``Actor``. The system is named explicitly with ``SYS
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import enum
+from collections.abc import Iterator
 from typing import Literal, TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,3 +42,23 @@ Actor: TypeAlias = AbstractBaseUser | Literal[System.SYSTEM]
 def user_of(actor: Actor) -> AbstractBaseUser | None:
     """The user to store in a ``…_by`` foreign key: None when the system acted."""
     return None if actor is SYSTEM else actor
+
+
+# Who is acting where a change arrives without one: a role granted through ``User.groups`` (the
+# admin's user form, a command) is recorded by a signal receiver that has no request. The admin
+# names the person (``accounts.admin``); anywhere else it is the system.
+_acting: contextvars.ContextVar[Actor] = contextvars.ContextVar("acting", default=SYSTEM)
+
+
+@contextlib.contextmanager
+def acting(actor: Actor) -> Iterator[None]:
+    """Within the block, ``current_actor()`` is ``actor``."""
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_actor() -> Actor:
+    return _acting.get()

@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "accounts",
+    "audit",
     "sso",
     "indicators",
     "narratives",
     "reports",
+    # The top layer: settings, URLs, Celery, the home page and load_sample_data.
+    "cpp",
 ]
 
 MIDDLEWARE = [
@@ -248,14 +251,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Sign-in throttling (django-axes): 5 failures for one username from one address lock that pair
-# for 15 minutes; a successful sign-in clears the count. Every failure is kept for the audit log.
+# Sign-in throttling (django-axes, accounts/security.py): 5 failures for one username from one
+# address lock that pair, and 20 failures from one address (any usernames) lock the address, for
+# 15 minutes; a successful sign-in clears the count. Sign-ins and failures go to the audit log.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
+AXES_HANDLER = "accounts.security.AddressAndAccountHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
 
 # Single sign-on with the council's identity provider (OpenID Connect, authorization code with
@@ -307,7 +312,7 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         **{
             app: {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")}
-            for app in ("accounts", "cpp", "sso", "indicators", "narratives", "reports")
+            for app in ("accounts", "audit", "cpp", "sso", "indicators", "narratives", "reports")
         },
     },
 }

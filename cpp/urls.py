@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from audit.views import audit_log
 from sso import views as sign_in_views
 
-from . import audit, views
+from . import views
 
 admin.site.site_header = "Corporate Parenting performance"
 admin.site.site_title = "cpp"
@@ -14,7 +15,7 @@ urlpatterns = [
     path("accounts/login/", sign_in_views.SignIn.as_view(), name="login"),
     path("accounts/logout/", sign_in_views.SignOut.as_view(), name="logout"),
     path("oidc/", include("sso.urls")),
-    path("audit/", audit.audit_log, name="audit"),
+    path("audit/", audit_log, name="audit"),
     path("admin/", admin.site.urls),
     path("", include("indicators.urls")),
     path("", include("narratives.urls")),

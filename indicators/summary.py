@@ -46,7 +46,7 @@ class SummaryRow:
     frequency: perf.Frequency
     months: tuple[Cell, ...]
     ytd: Cell
-    dot: perf.Dot | None
+    dot: perf.Travel | None  # as printed under the framework's convention
     rag: perf.Rag | None
     red: str
     amber: str
@@ -138,6 +138,7 @@ def build_summary(
                 targets.get(indicator.id),
                 outturns[indicator.id],
                 benchmarks[indicator.id],
+                framework.dot_convention,
             )
             for indicator in sorted(
                 by_section[section.id], key=lambda i: reference_key(i.reference)
@@ -162,6 +163,7 @@ def summary_row(
     target: Target | None,
     outturns: dict[int, Outturn],
     benchmarks: dict[perf.Measure, Benchmark],
+    convention: str,
 ) -> SummaryRow:
     polarity = indicator.polarity_enum
     unit = indicator.unit_enum
@@ -192,7 +194,7 @@ def summary_row(
             if ytd
             else Cell("-")
         ),
-        dot=perf.direction_of_travel(polarity, previous_value(indicator, month, figures), latest),
+        dot=perf.travel(convention, polarity, previous_value(indicator, month, figures), latest),
         rag=perf.rag(target.thresholds, latest) if target else None,
         red=target.red if target else "",
         amber=target.amber if target else "",
@@ -271,7 +273,7 @@ def summary_table(summary: Summary) -> tuple[list[str], list[list[str]]]:
             row.aggregation.value,
             *(cell.text for cell in row.months),
             row.ytd.text,
-            row.dot.value if row.dot else "",
+            row.dot.arrow if row.dot else "",
             row.rag.value if row.rag else "",
             row.red,
             row.amber,
@@ -301,7 +303,7 @@ def is_exception(row: SummaryRow) -> bool:
     """Red, or worsening, or worse than the statistical-neighbour average."""
     if row.rag == perf.Rag.RED:
         return True
-    if row.dot == perf.Dot.DOWN and row.polarity != perf.Polarity.INFO:
+    if row.dot is not None and row.dot.tone == "bad":
         return True
     return bool(worse_than_sn_average(row))
 

@@ -2,14 +2,17 @@
 
 Called by the thin tasks of ``tasks``; nothing here is queued or decides when to send. Bodies are
 plain text naming the section, month, status, due date and the page to open. Each person gets
-their own message, so nobody sees who else received it.
+their own message, so nobody sees who else received it, and each is sent on its own: one that
+cannot be sent (a bad address) is logged and reported, and the others still go.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +26,8 @@ from accounts.roles import Role
 from indicators.models import ReportingMonth
 
 from .models import AWAITING_AUTHORS, Action, Narrative, Status, Transition
+
+log = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[Corporate Parenting] "
 # Reminders start this many days before a due date and repeat daily until it is met.
@@ -84,17 +89,57 @@ def describe(narrative: Narrative) -> str:
     )
 
 
+def one_line(text: str) -> str:
+    """A header value on one line: a line break would end the header (titles are validated,
+    but an e-mail must never depend on that)."""
+    return " ".join(text.split())
+
+
 def _message(user: Any, subject: str, body: str) -> EmailMessage:
     greeting = f"Dear {_name(user)},\n\n"
     footer = "\n\n-- \nCorporate Parenting performance report (automatic message)"
-    return EmailMessage(SUBJECT_PREFIX + subject, greeting + body + footer, to=[user.email])
+    return EmailMessage(
+        one_line(SUBJECT_PREFIX + subject), greeting + body + footer, to=[user.email]
+    )
 
 
-def send(messages: list[EmailMessage]) -> int:
-    """Send ``messages`` over one connection; returns how many were sent."""
+@dataclass
+class Delivery:
+    """What ``send`` did: how many e-mails went, and each that did not, with why."""
+
+    sent: int = 0
+    failed: list[tuple[EmailMessage, Exception]] = field(default_factory=list)
+
+    @property
+    def server_down(self) -> bool:
+        """Nothing went and every failure was the mail server's (worth trying again later),
+        not a message's own (a bad address stays bad)."""
+        return not self.sent and all(isinstance(error, OSError) for _, error in self.failed)
+
+
+def send(messages: list[EmailMessage]) -> Delivery:
+    """Send each of ``messages`` on its own over one connection; one that fails is logged and
+    listed in the result, and never stops the others."""
+    delivery = Delivery()
     if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+        return delivery
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as error:
+        log.warning("Could not connect to send %d e-mail(s): %s", len(messages), error)
+        delivery.failed = [(message, error) for message in messages]
+        return delivery
+    try:
+        for message in messages:
+            try:
+                delivery.sent += connection.send_messages([message]) or 0
+            except Exception as error:  # any one e-mail's failure must not stop the rest
+                log.warning("E-mail %r to %s not sent: %s", message.subject, message.to, error)
+                delivery.failed.append((message, error))
+    finally:
+        connection.close()
+    return delivery
 
 
 def month_opened_messages(reporting_month: ReportingMonth) -> list[EmailMessage]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from cpp.queueing import enqueue_on_commit
+from indicators.queueing import enqueue_on_commit
 from indicators.signals import month_opened
 
 from . import services, tasks
@@ -16,10 +16,10 @@ from .signals import transitioned
 
 @receiver(month_opened, dispatch_uid="narratives.create_on_month_opened")
 def create_narratives_on_month_opened(
-    sender: Any, reporting_month: Any, user: Any, **_: Any
+    sender: Any, reporting_month: Any, actor: Any, **_: Any
 ) -> None:
     """A month that opens gets its narratives at once, and their authors an e-mail after commit."""
-    services.create_month_narratives(reporting_month, user)
+    services.create_month_narratives(reporting_month, actor)
     type(reporting_month).objects.filter(pk=reporting_month.pk).update(email_pending=True)
     enqueue_on_commit(tasks.send_month_opened_email, reporting_month.pk)
 

@@ -1,9 +1,11 @@
 """Who may do what to a narrative, and when: one table of rules for services and views.
 
 A head of service writes and submits only the narratives of their own sections; an approver
-approves or returns submitted narratives but never edits (and never reviews one they wrote); a
-performance officer reopens an approved narrative until it is issued; panel members never see
-narratives at all. ``why_not`` answers in words the person who tried can act on.
+approves or returns submitted narratives but never edits, and never reviews one they wrote,
+whatever roles they hold now; a performance officer reopens an approved narrative until it is
+issued; panel members never see narratives at all. The month's verbs (creating its narratives,
+locking them for issue) are a performance officer's or the system's. ``why_not`` answers in words
+the person who tried can act on.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from accounts.access import STAFF_ROLES, roles_of
+from accounts.access import STAFF_ROLES, has_role, roles_of
+from accounts.actors import SYSTEM, Actor
 from accounts.roles import Role
 
 from .models import Narrative, Status
@@ -46,10 +49,25 @@ def is_author(narrative: Narrative, user: Any) -> bool:
     )
 
 
+def wrote(narrative: Narrative, user: Any) -> bool:
+    """Whether ``user`` is, or was, an author of ``narrative``: named as one, responsible for the
+    section, or the person who saved any of its versions (a version carried forward from last
+    month is the approved text of then, not theirs). Roles do not matter: removing someone's
+    head of service role does not let them approve what they wrote."""
+    if not getattr(user, "pk", None):
+        return False
+    return (
+        narrative.authors.filter(pk=user.pk).exists()
+        or narrative.section.managers.filter(pk=user.pk).exists()
+        or narrative.versions.filter(saved_by=user, carried_forward=False).exists()
+    )
+
+
 def refusals(narrative: Narrative, user: Any) -> dict[Verb, str | None]:
     """For every verb, why ``user`` may not take it now (None when they may)."""
     roles = roles_of(user)
     author = is_author(narrative, user)
+    own_text = wrote(narrative, user)
     status = narrative.get_status_display().lower()
     section = narrative.section.title
     if not may_view(user):
@@ -72,7 +90,7 @@ def refusals(narrative: Narrative, user: Any) -> dict[Verb, str | None]:
     def reviewing(verb: str) -> str | None:
         if Role.APPROVER not in roles:
             return "Only approvers approve or return narratives."
-        if author:
+        if own_text:
             return "You are an author of this narrative; another approver must review it."
         if narrative.status != Status.SUBMITTED:
             return f"The narrative is {status}; only a submitted narrative can be {verb}."
@@ -106,3 +124,19 @@ def why_not(verb: Verb | str, narrative: Narrative, user: Any) -> str | None:
 def actions_for(narrative: Narrative, user: Any) -> list[str]:
     """The verbs ``user`` may take on ``narrative`` now; views offer these and refuse the rest."""
     return [verb.value for verb, reason in refusals(narrative, user).items() if reason is None]
+
+
+def why_not_open(actor: Actor) -> str | None:
+    """Why ``actor`` may not create a month's narratives (None when they may)."""
+    if actor is SYSTEM or has_role(actor, Role.PERFORMANCE_OFFICER):
+        return None
+    return "Only a performance officer opens a month's narratives."
+
+
+def why_not_lock_for_issue(actor: Actor) -> str | None:
+    """Why ``actor`` may not lock a month's narratives for issue (None when they may)."""
+    if has_role(actor, Role.PERFORMANCE_OFFICER):
+        return None
+    if actor is SYSTEM:
+        return "A report is issued by a performance officer, never by the system."
+    return "Only a performance officer issues a report."

@@ -1,7 +1,8 @@
 """The narrative workflow as verbs, called by views, receivers and (later) the report issue.
 
-Each verb locks the narrative row (``select_for_update``), checks the rules of ``rules`` against
-the locked row, changes it in ``transaction.atomic``, writes a ``Transition`` and sends
+Each verb takes who acts (a user, or ``SYSTEM`` for the month's verbs run by the system), locks
+the narrative row (``select_for_update``), checks the rules of ``rules`` against the locked row,
+changes it in ``transaction.atomic``, writes a ``Transition`` and its audit event, and sends
 ``signals.transitioned``; e-mail hangs off that signal and leaves only after commit. A refusal
 raises ``WorkflowError`` with a message for the person who tried, and changes nothing.
 """
@@ -13,12 +14,12 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.access import has_role
-from accounts.roles import Role
+import audit
+from accounts.actors import Actor, user_of
 from indicators.models import ReportingMonth
 
 from .models import NOTIFIED, Action, Narrative, NarrativeVersion, Status, Transition
-from .rules import Verb, actions_for, is_author, why_not
+from .rules import Verb, actions_for, is_author, why_not, why_not_lock_for_issue, why_not_open
 from .signals import transitioned
 
 __all__ = [
@@ -39,6 +40,18 @@ __all__ = [
 
 # A long narrative is about 3,000 words (~20,000 characters); far beyond that is a paste error.
 MAX_TEXT = 50_000
+
+# The audit log's verb for each transition.
+AUDIT_VERBS = {
+    Action.CREATE: "narrative.created",
+    Action.CARRY_FORWARD: "narrative.carried_forward",
+    Action.START: "narrative.started",
+    Action.SUBMIT: "narrative.submitted",
+    Action.REQUEST_CHANGES: "narrative.returned",
+    Action.APPROVE: "narrative.approved",
+    Action.REOPEN: "narrative.reopened",
+    Action.ISSUE: "narrative.issued",
+}
 
 
 class WorkflowError(ValueError):
@@ -78,7 +91,7 @@ def _lock(narrative: Narrative) -> Narrative:
     )
 
 
-def _check(verb: Verb, narrative: Narrative, user: Any) -> None:
+def _check(verb: Verb, narrative: Narrative, user: Actor) -> None:
     reason = why_not(verb, narrative, user)
     if reason:
         raise WorkflowError(reason)
@@ -86,7 +99,7 @@ def _check(verb: Verb, narrative: Narrative, user: Any) -> None:
 
 def _record(
     narrative: Narrative,
-    user: Any,
+    actor: Actor,
     action: Action,
     from_status: str,
     comment: str = "",
@@ -97,10 +110,19 @@ def _record(
         action=action,
         from_status=from_status,
         to_status=narrative.status,
-        by=user,
+        by=user_of(actor),
         comment=comment,
         version=version,
         email_pending=action in NOTIFIED,
+    )
+    audit.record(
+        actor,
+        AUDIT_VERBS[action],
+        narrative,
+        from_status=from_status,
+        to_status=narrative.status,
+        version=version.number if version else None,
+        comment=comment,
     )
     transitioned.send(sender=Transition, transition=transition)
     return transition
@@ -108,7 +130,7 @@ def _record(
 
 def _move(
     narrative: Narrative,
-    user: Any,
+    user: Actor,
     action: Action,
     to_status: Status,
     comment: str = "",
@@ -117,7 +139,7 @@ def _move(
     """Set the status (and ``fields``) of a locked narrative and record the transition."""
     from_status = narrative.status
     narrative.status = to_status
-    narrative.updated_by = user
+    narrative.updated_by = user_of(user)
     for name, value in fields.items():
         setattr(narrative, name, value)
     narrative.save(update_fields=["status", "updated_by", "updated_at", *fields])
@@ -139,17 +161,18 @@ def _required(text: str, what: str) -> str:
 
 @transaction.atomic
 def create_month_narratives(
-    reporting_month: ReportingMonth, user: Any, carry_forward: bool = True
+    reporting_month: ReportingMonth, actor: Actor, carry_forward: bool = True
 ) -> list[Narrative]:
     """One narrative per section of the month's framework, authored by the section's managers.
 
     Sections that already have one are left alone, so running it again only adds new sections.
     With ``carry_forward``, a section whose narrative in the framework's previous reporting month
-    was approved starts from that text, as a draft. ``user`` is the performance officer who opened
-    the month, or None when the system does it.
+    was approved starts from that text, as a draft. ``actor`` is the performance officer who
+    opened the month, or ``SYSTEM`` (``open_month`` on the command line).
     """
-    if user is not None and not has_role(user, Role.PERFORMANCE_OFFICER):
-        raise WorkflowError("Only a performance officer opens a month's narratives.")
+    refusal = why_not_open(actor)
+    if refusal:
+        raise WorkflowError(refusal)
     previous = (
         ReportingMonth.objects.filter(
             framework_id=reporting_month.framework_id, month__lt=reporting_month.month
@@ -174,10 +197,10 @@ def create_month_narratives(
         if section.id in existing:
             continue
         narrative = Narrative.objects.create(
-            reporting_month=reporting_month, section=section, updated_by=user
+            reporting_month=reporting_month, section=section, updated_by=user_of(actor)
         )
         narrative.authors.set(section.managers.all())
-        _record(narrative, user, Action.CREATE, "")
+        _record(narrative, actor, Action.CREATE, "")
         source = approved.get(section.id)
         if source is not None:
             version = NarrativeVersion.objects.create(
@@ -185,7 +208,7 @@ def create_month_narratives(
                 number=1,
                 changes=source.changes,
                 data_notes=source.data_notes,
-                saved_by=user,
+                saved_by=user_of(actor),
                 carried_forward=True,
             )
             narrative.changes, narrative.data_notes = source.changes, source.data_notes
@@ -193,7 +216,7 @@ def create_month_narratives(
             narrative.save(update_fields=["changes", "data_notes", "version", "status"])
             _record(
                 narrative,
-                user,
+                actor,
                 Action.CARRY_FORWARD,
                 Status.NOT_STARTED,
                 f"Started from the approved narrative of {source_label}.",
@@ -205,7 +228,7 @@ def create_month_narratives(
 
 @transaction.atomic
 def save_text(
-    narrative: Narrative, user: Any, changes: str, data_notes: str, base_version: int
+    narrative: Narrative, user: Actor, changes: str, data_notes: str, base_version: int
 ) -> Narrative:
     """Save a new version of the text, written from version ``base_version``.
 
@@ -228,7 +251,7 @@ def save_text(
         number=locked.version,
         changes=yours.changes,
         data_notes=yours.data_notes,
-        saved_by=user,
+        saved_by=user_of(user),
     )
     locked.changes, locked.data_notes, locked.updated_by = yours.changes, yours.data_notes, user
     started = locked.status == Status.NOT_STARTED
@@ -241,6 +264,7 @@ def save_text(
     locked.authors.add(user)
     if started:
         _record(locked, user, Action.START, Status.NOT_STARTED, version=version)
+    audit.record(user, "narrative.saved", locked, version=version.number)
     return _done(narrative, locked)
 
 
@@ -250,7 +274,7 @@ def _clean(text: str) -> str:
 
 
 @transaction.atomic
-def submit(narrative: Narrative, user: Any) -> Narrative:
+def submit(narrative: Narrative, user: Actor) -> Narrative:
     """Send a draft or returned narrative, with text, to the approvers."""
     locked = _lock(narrative)
     _check(Verb.SUBMIT, locked, user)
@@ -259,7 +283,7 @@ def submit(narrative: Narrative, user: Any) -> Narrative:
 
 
 @transaction.atomic
-def request_changes(narrative: Narrative, user: Any, comment: str) -> Narrative:
+def request_changes(narrative: Narrative, user: Actor, comment: str) -> Narrative:
     """Return a submitted narrative to its authors, saying what to change (required)."""
     locked = _lock(narrative)
     _check(Verb.REQUEST_CHANGES, locked, user)
@@ -276,7 +300,7 @@ def request_changes(narrative: Narrative, user: Any, comment: str) -> Narrative:
 
 
 @transaction.atomic
-def approve(narrative: Narrative, user: Any) -> Narrative:
+def approve(narrative: Narrative, user: Actor) -> Narrative:
     """Approve the submitted text: the narrative locks and records the version approved."""
     locked = _lock(narrative)
     _check(Verb.APPROVE, locked, user)
@@ -292,7 +316,7 @@ def approve(narrative: Narrative, user: Any) -> Narrative:
 
 
 @transaction.atomic
-def reopen(narrative: Narrative, user: Any, reason: str) -> Narrative:
+def reopen(narrative: Narrative, user: Actor, reason: str) -> Narrative:
     """Unlock an approved narrative that is not yet issued, back to draft, saying why."""
     locked = _lock(narrative)
     _check(Verb.REOPEN, locked, user)
@@ -302,13 +326,14 @@ def reopen(narrative: Narrative, user: Any, reason: str) -> Narrative:
 
 
 @transaction.atomic
-def lock_for_issue(reporting_month: ReportingMonth, user: Any = None) -> int:
+def lock_for_issue(reporting_month: ReportingMonth, actor: Actor) -> int:
     """Mark every narrative of the month issued (for good); returns how many were newly issued.
 
     Called by the report issue. Refuses, changing nothing, unless every narrative is approved.
     """
-    if user is not None and not has_role(user, Role.PERFORMANCE_OFFICER):
-        raise WorkflowError("Only a performance officer issues a report.")
+    refusal = why_not_lock_for_issue(actor)
+    if refusal:
+        raise WorkflowError(refusal)
     narratives = list(
         Narrative.objects.select_for_update(of=("self",))
         .select_related("section")
@@ -325,6 +350,6 @@ def lock_for_issue(reporting_month: ReportingMonth, user: Any = None) -> int:
         narrative.issued = True
         narrative.save(update_fields=["issued", "updated_at"])
         current = narrative.current_version()
-        _record(narrative, user, Action.ISSUE, narrative.status, version=current)
+        _record(narrative, actor, Action.ISSUE, narrative.status, version=current)
         count += 1
     return count

@@ -14,8 +14,6 @@ from indicators.summary import SummaryRow, worse_than_sn_average
 
 RAG_NAMES = {perf.Rag.RED: "red", perf.Rag.AMBER: "amber", perf.Rag.GREEN: "green"}
 OFF_TARGET = (perf.Rag.RED, perf.Rag.AMBER)
-# Polarities with no good direction: their arrows are a rise or a fall, not better or worse.
-NEUTRAL = (perf.Polarity.INFO, perf.Polarity.WITHIN_LIMITS)
 
 
 def _rag_points(row: SummaryRow, before: SummaryRow | None, label: str) -> list[str]:
@@ -35,15 +33,15 @@ def _rag_points(row: SummaryRow, before: SummaryRow | None, label: str) -> list[
 
 
 def _dot_points(row: SummaryRow, before: SummaryRow | None, label: str) -> list[str]:
+    """A direction of travel that flipped (↑ to ↓ or back), in the words and arrows of the
+    framework's convention (``performance.travel``): a flip is one in either convention."""
     if before is None or before.dot is None or row.dot is None:
         return []
-    if {before.dot, row.dot} != {perf.Dot.UP, perf.Dot.DOWN}:
+    if {before.dot.arrow, row.dot.arrow} != {"↑", "↓"}:
         return []
-    up, down = ("rising", "falling") if row.polarity in NEUTRAL else ("improving", "declining")
-    was, now = (up, down) if before.dot == perf.Dot.UP else (down, up)
     return [
-        f"{label}: direction of travel reversed, {was} last month ({before.dot.value}) "
-        f"and {now} now ({row.dot.value}, {row.latest.text})."
+        f"{label}: direction of travel reversed, {before.dot.meaning} last month "
+        f"({before.dot.arrow}) and {row.dot.meaning} now ({row.dot.arrow}, {row.latest.text})."
     ]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from accounts.people import name_of
 from indicators import performance as perf
-from indicators.models import DotConvention, ReportingMonth
+from indicators.models import ReportingMonth
 from indicators.summary import BLANK, MEASURES, SummaryRow, build_summary
 from indicators.tables import build_section_table
 from narratives.models import Action, Narrative, Status, Transition
@@ -25,40 +25,12 @@ from .models import PaperDetails
 REPORT_TITLE = "{framework} Monthly Performance Report"
 MEASURE_HEADINGS = ("SN AVE", "BEST SN", "NAT AVE", "NAT TOP QTILE")
 
-# Performance convention: what each arrow means (the seed's DOT key).
-PERFORMANCE_MEANING = {
-    perf.Dot.UP: ("improvement", "good"),
-    perf.Dot.SAME: ("no movement", "same"),
-    perf.Dot.DOWN: ("decline", "bad"),
-}
-# Polarities for which a fall is the good direction.
-FALLING_IS_GOOD = (perf.Polarity.LOW, perf.Polarity.WITHIN_LIMITS_LOW)
-# Polarities with no good direction: the arrow is only a rise or a fall.
-NO_GOOD_DIRECTION = (perf.Polarity.INFO, perf.Polarity.WITHIN_LIMITS)
 
-
-def dot_cell(row: SummaryRow, convention: str) -> snapshot.Dot:
-    """The DOT as printed under the framework's convention (domain.md, "Direction of travel")."""
+def dot_of(row: SummaryRow) -> snapshot.Dot:
+    """The row's DOT (``performance.travel``, under the framework's convention) as stored."""
     if row.dot is None:
         return {"arrow": "", "meaning": "", "tone": ""}
-    if convention != DotConvention.NUMERIC:
-        meaning, tone = PERFORMANCE_MEANING[row.dot]
-        if row.polarity in NO_GOOD_DIRECTION and row.dot != perf.Dot.SAME:
-            meaning = "increase" if row.dot == perf.Dot.UP else "decrease"
-        return {"arrow": row.dot.value, "meaning": meaning, "tone": tone}
-    # Numeric convention: the arrow follows the number; the colour says good or bad.
-    if row.dot == perf.Dot.SAME:
-        return {"arrow": "↔", "meaning": "no change", "tone": "same"}
-    rose = (row.dot == perf.Dot.UP) != (row.polarity in FALLING_IS_GOOD)
-    if row.polarity in NO_GOOD_DIRECTION:
-        tone = ""
-    else:
-        tone = "good" if row.dot == perf.Dot.UP else "bad"
-    return {
-        "arrow": "↑" if rose else "↓",
-        "meaning": ("increase" if rose else "decrease") + (f", {tone}" if tone else ""),
-        "tone": tone,
-    }
+    return {"arrow": row.dot.arrow, "meaning": row.dot.meaning, "tone": row.dot.tone}
 
 
 def data_note(row: SummaryRow) -> str:
@@ -83,7 +55,7 @@ def summary_groups(reporting_month: ReportingMonth) -> tuple[list[snapshot.Summa
                     "data_note": data_note(row),
                     "months": [cell.text for cell in row.months],
                     "ytd": row.ytd.text,
-                    "dot": dot_cell(row, framework.dot_convention),
+                    "dot": dot_of(row),
                     "rag": row.rag.value if row.rag else "",
                     "red": row.red,
                     "amber": row.amber,
@@ -260,16 +232,17 @@ def edition_details(
         "draft": draft,
         "issued": draft is None,
         "created_on": f"{created_on:%d/%m/%y}",
-        "created_by": name_of(created_by) if created_by else "Performance & Quality Team",
+        "created_by": name_of(created_by, nobody="Performance & Quality Team"),
         "signed_off_by": name_of(signed_off_by),
         "signed_off_on": f"{signed_off_on:%d/%m/%Y}" if signed_off_on else "",
     }
 
 
 def content_sha256(report: snapshot.Report) -> str:
-    """A fingerprint of the figures and narratives printed, without the edition's own details
-    (number, dates, sign-off, covering paper), so a draft and its issue can be compared."""
-    content = {k: v for k, v in report.items() if k not in ("edition", "paper")}
+    """A fingerprint of what is signed off: the figures, narratives and covering paper printed,
+    without the edition's own details (number, dates, sign-off), so a draft and its issue can be
+    compared."""
+    content = {k: v for k, v in report.items() if k != "edition"}
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -283,4 +256,6 @@ def changed_parts(signed: snapshot.Report, now: snapshot.Report) -> list[str]:
     for part in now["sections"]:
         if before.get(part["code"]) != part:
             changed.append(part["title"])
+    if signed["paper"] != now["paper"]:
+        changed.append("the covering paper")
     return changed

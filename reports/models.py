@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from indicators.models import Framework, ReportingMonth
-from indicators.models.uploads import private_storage
+from indicators.storage import private_storage
 
 
 class BuildStatus(models.TextChoices):
@@ -96,10 +96,17 @@ class Edition(models.Model):
         return self.status in (BuildStatus.QUEUED, BuildStatus.BUILDING)
 
     def file_stem(self) -> str:
-        """The start of the edition's file names: framework, month and number."""
+        """The name a download is given: framework, month and number (for people; stored files
+        are named by ``storage_name``)."""
         name = "-".join(self.framework.name.lower().split())
         number = f"issue-{self.issue}" + (f"-draft-{self.draft}" if self.draft else "")
         return f"{name}-{self.month:%Y-%m}-{number}"
+
+    def storage_name(self, document: str) -> str:
+        """Where a build stores ``document`` (``report`` or ``covering-paper``): named by the
+        edition's id and build attempt, never by anything a person types, so two editions, or
+        two attempts at one, can never write to the same file."""
+        return f"reports/{self.month:%Y-%m}/edition-{self.pk}-build-{self.attempts}-{document}.pdf"
 
 
 class PaperDetails(models.Model):

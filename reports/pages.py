@@ -1,4 +1,4 @@
-"""Who sees which editions, and what each page shows (plain data, no decisions in views)."""
+"""What each report page shows (plain data); who may see or do what is ``rules``."""
 
 from __future__ import annotations
 
@@ -6,33 +6,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.access import STAFF_ROLES, has_role
-from accounts.roles import Role
 from indicators.models import ReportingMonth
 from narratives.markup import render as render_markup
 
-from . import services, snapshot
+from . import rules, services, snapshot
 from .models import BuildStatus, Edition
-
-
-def sees_drafts(user: Any) -> bool:
-    """Staff see drafts; a panel member only ever sees issued, built reports."""
-    return has_role(user, *STAFF_ROLES)
-
-
-def visible_editions(user: Any) -> QuerySet[Edition]:
-    editions = Edition.objects.select_related("framework", "created_by", "signed_off_by")
-    if sees_drafts(user):
-        return editions
-    if has_role(user, Role.PANEL_MEMBER):
-        return editions.filter(draft__isnull=True, status=BuildStatus.READY)
-    return editions.none()
 
 
 def issued_editions(user: Any) -> QuerySet[Edition]:
     """Issued reports, newest first: what the panel receives."""
     return (
-        visible_editions(user)
+        rules.visible_editions(user)
         .filter(draft__isnull=True, status=BuildStatus.READY)
         .order_by("-month", "-issue")
     )
@@ -48,7 +32,7 @@ def month_page(reporting_month: ReportingMonth, user: Any) -> dict[str, Any]:
         .order_by("-issue", "draft")
     )
     for edition in editions:
-        edition.can_sign_off = not services.why_not_sign_off(edition, user, issue)  # type: ignore[attr-defined]
+        edition.can_sign_off = not rules.why_not_sign_off(edition, user, issue)  # type: ignore[attr-defined]
     return {
         "reporting_month": reporting_month,
         "editions": editions,
@@ -59,7 +43,7 @@ def month_page(reporting_month: ReportingMonth, user: Any) -> dict[str, Any]:
 
 def can_sign_off(edition: Edition, user: Any) -> bool:
     issue = services.current_issue(edition.reporting_month)
-    return not services.why_not_sign_off(edition, user, issue)
+    return not rules.why_not_sign_off(edition, user, issue)
 
 
 def _rows(labels: list[str], part: snapshot.SectionPart, key: str) -> list[tuple[str, tuple]]:

@@ -2,7 +2,10 @@
 
 Numbering happens here, under a lock on the reporting month, when an edition is asked for; the
 Celery task only renders the frozen snapshot (``build_edition``), so a retried or re-delivered
-task can neither number twice nor change what an edition prints.
+task can neither number twice nor change what an edition prints. Each verb takes who acts (a
+user, or ``SYSTEM`` for the command line and the build), asks ``rules`` and records its audit
+event in its transaction. A build is asked for with the ``build_wanted`` signal: the task module
+imports this one, never the other way round.
 """
 
 from __future__ import annotations
@@ -12,28 +15,32 @@ import hashlib
 import logging
 import os
 import tempfile
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.access import has_role
-from accounts.roles import Role
-from cpp.queueing import enqueue, enqueue_on_commit
+import audit
+from accounts.actors import SYSTEM, Actor, user_of
 from indicators.models import ReportingMonth
-from indicators.models.uploads import private_storage as storage_of
+from indicators.storage import private_storage
 from narratives import services as narrative_services
 
-from . import assembly, snapshot
+from . import assembly, rules, snapshot
 from .models import BuildStatus, Edition, PaperDetails
+from .signals import build_wanted
 
 log = logging.getLogger(__name__)
 
 
 class EditionError(ValueError):
     """An edition verb refused: the message says why, in the words of the report."""
+
+
+def _refuse_if(reason: str | None) -> None:
+    if reason:
+        raise EditionError(reason)
 
 
 def _locked_month(reporting_month: ReportingMonth) -> ReportingMonth:
@@ -68,9 +75,8 @@ def latest_signed_draft(reporting_month: ReportingMonth, issue: int) -> Edition 
 
 
 def _queue_build(edition: Edition) -> None:
-    from .tasks import build_edition  # the task module imports this one
-
-    enqueue_on_commit(build_edition, edition.pk)
+    # The receiver (``receivers``) queues the Celery task once the transaction commits.
+    build_wanted.send(sender=Edition, edition_id=edition.pk)
 
 
 # A build claimed this long ago and not finished has lost its worker (killed, machine restarted).
@@ -84,8 +90,6 @@ def requeue_waiting_builds(now: datetime.datetime | None = None) -> list[int]:
 
     Safe to run at any time: the build claims its edition, so a duplicate does nothing.
     """
-    from .tasks import build_edition
-
     now = now or timezone.now()
     # A queued edition waits from its creation, or from its last claim if it was rebuilt.
     waiting_since = Coalesce("claimed_at", "created_at")
@@ -98,12 +102,16 @@ def requeue_waiting_builds(now: datetime.datetime | None = None) -> list[int]:
         .values_list("pk", flat=True)
     )
     for pk in waiting:
-        enqueue(build_edition, pk)
+        build_wanted.send(sender=Edition, edition_id=pk, now=True)
     return waiting
 
 
 def _create(
-    reporting_month: ReportingMonth, report: snapshot.Report, user: Any, queue: bool = True
+    reporting_month: ReportingMonth,
+    report: snapshot.Report,
+    actor: Actor,
+    verb: str,
+    queue: bool = True,
 ) -> Edition:
     edition = Edition.objects.create(
         reporting_month=reporting_month,
@@ -113,24 +121,22 @@ def _create(
         draft=report["edition"]["draft"],
         snapshot=report,
         content_sha256=assembly.content_sha256(report),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=user_of(actor),
     )
+    audit.record(actor, verb, edition, content_sha256=edition.content_sha256)
     if queue:
         _queue_build(edition)
     return edition
 
 
 @transaction.atomic
-def generate_draft(
-    reporting_month: ReportingMonth, user: Any = None, queue: bool = True
-) -> Edition:
+def generate_draft(reporting_month: ReportingMonth, actor: Actor, queue: bool = True) -> Edition:
     """A new draft of the month's report, numbered now and built in the background.
 
-    ``user`` None is the command line (``build_report``), which speaks for the performance team
-    and runs the build itself (``queue`` False).
+    The command line (``build_report``) acts as ``SYSTEM`` and runs the build itself (``queue``
+    False).
     """
-    if user is not None and not has_role(user, Role.PERFORMANCE_OFFICER):
-        raise EditionError("Only a performance officer generates a draft.")
+    _refuse_if(rules.why_not_generate(reporting_month, actor))
     reporting_month = _locked_month(reporting_month)
     issue = current_issue(reporting_month)
     last = (
@@ -140,61 +146,32 @@ def generate_draft(
         or 0
     )
     details = assembly.edition_details(
-        issue=issue, draft=last + 1, created_on=timezone.localdate(), created_by=user
+        issue=issue, draft=last + 1, created_on=timezone.localdate(), created_by=actor
     )
-    return _create(reporting_month, assembly.assemble(reporting_month, details), user, queue)
-
-
-def unapproved_sections(report: snapshot.Report) -> list[str]:
-    return [
-        f"{part['title']} ({part['narrative']['status'].lower()})"
-        for part in report["sections"]
-        if not part["narrative"]["approved"]
-    ]
-
-
-def why_not_sign_off(edition: Edition, user: Any, issue: int) -> str:
-    """Why ``user`` may not sign off ``edition`` now ("" when they may); ``issue`` is the
-    month's current issue number. The page offers the button and the verb decides by this."""
-    if not has_role(user, Role.APPROVER):
-        return "Only an approver signs off a report."
-    if edition.is_issued:
-        return f"{edition.label} is already issued."
-    if edition.signed_off_at:
-        return f"{edition.label} is already signed off."
-    if not edition.is_ready:
-        return f"{edition.label} is not built yet: sign off what you have read."
-    if edition.issue != issue:
-        return f"{edition.label} belongs to an issue already sent to the panel."
-    waiting = unapproved_sections(edition.snapshot)
-    if waiting:
-        return (
-            f"{edition.label} has narratives that were not approved when it was built: "
-            f"{'; '.join(waiting)}. Generate a new draft once they are approved."
-        )
-    return ""
+    report = assembly.assemble(reporting_month, details)
+    return _create(reporting_month, report, actor, "edition.drafted", queue)
 
 
 @transaction.atomic
-def sign_off(edition: Edition, user: Any) -> Edition:
-    """An approver signs off a ready draft in which every narrative is approved."""
+def sign_off(edition: Edition, user: Actor) -> Edition:
+    """An approver signs off a ready draft in which every narrative is approved: its figures,
+    narratives and covering paper, as issuing checks."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    refusal = why_not_sign_off(edition, user, current_issue(edition.reporting_month))
-    if refusal:
-        raise EditionError(refusal)
-    edition.signed_off_by = user
+    _refuse_if(rules.why_not_sign_off(edition, user, current_issue(edition.reporting_month)))
+    edition.signed_off_by = user_of(user)
     edition.signed_off_at = timezone.now()
     edition.save(update_fields=["signed_off_by", "signed_off_at"])
+    audit.record(user, "edition.signed_off", edition, content_sha256=edition.content_sha256)
     return edition
 
 
 @transaction.atomic
-def issue_report(reporting_month: ReportingMonth, user: Any = None) -> Edition:
+def issue_report(reporting_month: ReportingMonth, actor: Actor) -> Edition:
     """Issue the month's report to the panel: every narrative approved, and a signed-off draft
-    whose figures and narratives are exactly those issued. Refused, changing nothing, otherwise.
+    whose figures, narratives and covering paper are exactly those issued. Refused, changing
+    nothing, otherwise.
     """
-    if user is not None and not has_role(user, Role.PERFORMANCE_OFFICER):
-        raise EditionError("Only a performance officer issues a report.")
+    _refuse_if(rules.why_not_issue(reporting_month, actor))
     reporting_month = _locked_month(reporting_month)
     issue = current_issue(reporting_month)
     signed = latest_signed_draft(reporting_month, issue)
@@ -202,12 +179,12 @@ def issue_report(reporting_month: ReportingMonth, user: Any = None) -> Edition:
         issue=issue,
         draft=None,
         created_on=timezone.localdate(),
-        created_by=user,
+        created_by=actor,
         signed_off_by=signed.signed_off_by if signed else None,
         signed_off_on=timezone.localdate(signed.signed_off_at) if signed else None,
     )
     report = assembly.assemble(reporting_month, details)
-    waiting = unapproved_sections(report)
+    waiting = rules.unapproved_sections(report)
     if waiting:
         raise EditionError(f"Cannot issue: not every narrative is approved: {'; '.join(waiting)}.")
     if signed is None:
@@ -221,31 +198,36 @@ def issue_report(reporting_month: ReportingMonth, user: Any = None) -> Edition:
             "was signed off. Generate a new draft for sign-off."
         )
     try:
-        narrative_services.lock_for_issue(reporting_month, user)
+        narrative_services.lock_for_issue(reporting_month, actor)
     except narrative_services.WorkflowError as error:
         raise EditionError(f"Cannot issue: {error}") from error
-    return _create(reporting_month, report, user)
+    return _create(reporting_month, report, actor, "edition.issued")
 
 
-def save_paper(reporting_month: ReportingMonth, user: Any, fields: dict[str, str]) -> PaperDetails:
-    if not has_role(user, Role.PERFORMANCE_OFFICER):
-        raise EditionError("Only a performance officer edits the covering paper.")
+@transaction.atomic
+def save_paper(
+    reporting_month: ReportingMonth, actor: Actor, fields: dict[str, str]
+) -> PaperDetails:
+    """Save the covering paper's text for the month's next draft or issue. It is part of what an
+    approver signs off: a change after sign-off needs a new draft and sign-off before issue."""
+    _refuse_if(rules.why_not_edit_paper(actor))
+    before = assembly.paper_of(reporting_month)
     details, _ = PaperDetails.objects.update_or_create(
-        reporting_month=reporting_month, defaults={**fields, "updated_by": user}
+        reporting_month=reporting_month, defaults={**fields, "updated_by": user_of(actor)}
     )
+    changed = sorted(name for name, value in fields.items() if before.get(name) != value)
+    audit.record(actor, "paper.saved", reporting_month, changed=changed)
     return details
 
 
 @transaction.atomic
-def rebuild(edition: Edition, user: Any) -> Edition:
+def rebuild(edition: Edition, actor: Actor) -> Edition:
     """Queue a failed build again (same number, same snapshot)."""
-    if not has_role(user, Role.PERFORMANCE_OFFICER):
-        raise EditionError("Only a performance officer rebuilds a report.")
-    if not Edition.objects.filter(pk=edition.pk, status=BuildStatus.FAILED).update(
-        status=BuildStatus.QUEUED, error=""
-    ):
-        raise EditionError(f"{edition.label} has not failed: there is nothing to rebuild.")
-    edition.refresh_from_db()
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    _refuse_if(rules.why_not_rebuild(edition, actor))
+    edition.status, edition.error = BuildStatus.QUEUED, ""
+    edition.save(update_fields=["status", "error"])
+    audit.record(actor, "edition.rebuild_queued", edition)
     _queue_build(edition)
     return edition
 
@@ -253,9 +235,15 @@ def rebuild(edition: Edition, user: Any) -> Edition:
 # --- the build (run by the Celery task) -------------------------------------------------------
 
 
-def _write_atomically(name: str, content: bytes) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
-    path = storage_of().path(name)
+def write_once(name: str, content: bytes) -> None:
+    """Write a new private file whole, or not at all, and never over an existing one.
+
+    A temporary file in the same folder is written and synced, then hard-linked to ``name``:
+    the link appears complete or not at all, and fails (``FileExistsError``) when ``name``
+    exists, so no build can replace a file an edition already points to (an issued report's
+    PDF keeps its recorded SHA-256).
+    """
+    path = private_storage().path(name)
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".building-", suffix=".pdf")
@@ -264,18 +252,17 @@ def _write_atomically(name: str, content: bytes) -> None:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+        os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 def build_edition(edition_id: int) -> str:
     """Render an edition's PDFs from its snapshot; returns the final status.
 
     Claims the edition atomically (queued or building → building), so a re-delivered task after
-    a crash builds it once more, and a duplicate of a finished build does nothing.
+    a crash builds it once more, and a duplicate of a finished build does nothing. Each attempt
+    writes files of its own (``Edition.storage_name``), never over another's.
     """
     from . import pdf  # ReportLab is loaded only where PDFs are made
 
@@ -286,26 +273,30 @@ def build_edition(edition_id: int) -> str:
         edition = Edition.objects.filter(pk=edition_id).first()
         return edition.status if edition else "missing"
     edition = Edition.objects.select_related("framework").get(pk=edition_id)
+    building = Edition.objects.filter(pk=edition_id, status=BuildStatus.BUILDING)
+    report_name, paper_name = edition.storage_name("report"), edition.storage_name("covering-paper")
     try:
         report = pdf.render_report(edition.snapshot)
         paper = pdf.render_paper(edition.snapshot)
-        stem = f"reports/{edition.month:%Y-%m}/{edition.file_stem()}"
-        _write_atomically(f"{stem}.pdf", report.content)
-        _write_atomically(f"{stem}-covering-paper.pdf", paper.content)
+        write_once(report_name, report.content)
+        write_once(paper_name, paper.content)
     except Exception as error:  # any failure is shown on the page; nothing half-written is kept
         log.exception("Building %s failed", edition)
-        Edition.objects.filter(pk=edition_id, status=BuildStatus.BUILDING).update(
-            status=BuildStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-        )
+        reason = f"{type(error).__name__}: {error}"[:2000]
+        with transaction.atomic():
+            if building.update(status=BuildStatus.FAILED, error=reason):
+                audit.record(SYSTEM, "edition.build_failed", edition, error=reason)
         return BuildStatus.FAILED
-    Edition.objects.filter(pk=edition_id, status=BuildStatus.BUILDING).update(
-        status=BuildStatus.READY,
-        error="",
-        pdf=f"{stem}.pdf",
-        pdf_sha256=hashlib.sha256(report.content).hexdigest(),
-        paper=f"{stem}-covering-paper.pdf",
-        paper_sha256=hashlib.sha256(paper.content).hexdigest(),
-        pages=report.pages,
-        built_at=timezone.now(),
-    )
+    with transaction.atomic():
+        if building.update(
+            status=BuildStatus.READY,
+            error="",
+            pdf=report_name,
+            pdf_sha256=hashlib.sha256(report.content).hexdigest(),
+            paper=paper_name,
+            paper_sha256=hashlib.sha256(paper.content).hexdigest(),
+            pages=report.pages,
+            built_at=timezone.now(),
+        ):
+            audit.record(SYSTEM, "edition.built", edition, pages=report.pages)
     return BuildStatus.READY

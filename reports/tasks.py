@@ -1,6 +1,6 @@
 """The report build as a Celery task: thin, it takes the edition's key and renders it.
 
-Queued only after the transaction that numbered the edition commits (``services._queue_build``).
+Queued only after the transaction that numbered the edition commits (``receivers.queue_build``).
 Late acknowledgement (settings) means a worker killed mid-build leaves the task to be delivered
 again; ``services.build_edition`` then claims and builds it once.
 """

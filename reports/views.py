@@ -1,8 +1,9 @@
 """The report pages: editions of a month, an edition, its files and its HTML version.
 
-Thin: who may see what is ``pages``; what may be done is decided again by ``services``, whose
-refusals come back to the page as messages naming the reason. A panel member asking for a draft
-gets 404, as if it did not exist.
+Thin: who may see or do what is ``rules``; the pages offer only what the rules allow, and the
+verbs of ``services`` ask them again, their refusals coming back to the page as messages naming
+the reason. A panel member asking for a draft gets 404, as if it did not exist. Files are
+private: their responses say ``Cache-Control: no-store``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.access import STAFF_ROLES, role_required
 from accounts.roles import Role
 from indicators.models import ReportingMonth
 
-from . import assembly, pages, services
+from . import assembly, pages, rules, services
 from .forms import PaperForm
 from .models import Edition
 
@@ -27,7 +29,7 @@ EVERYONE = (*STAFF_ROLES, Role.PANEL_MEMBER)
 
 
 def _edition(request: HttpRequest, pk: int) -> Edition:
-    return get_object_or_404(pages.visible_editions(request.user), pk=pk)
+    return get_object_or_404(rules.visible_editions(request.user), pk=pk)
 
 
 def _month(pk: int) -> ReportingMonth:
@@ -39,7 +41,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """Issued reports for everyone (the panel's page); staff also get each month's editions."""
     months = (
         ReportingMonth.objects.select_related("framework").order_by("-month")
-        if pages.sees_drafts(request.user)
+        if rules.sees_drafts(request.user)
         else ReportingMonth.objects.none()
     )
     return render(
@@ -124,8 +126,16 @@ def paper(request: HttpRequest, month_id: int) -> HttpResponse:
     if request.method == "POST":
         form = PaperForm(request.POST, action=action)
         if form.is_valid():
-            services.save_paper(reporting_month, request.user, form.cleaned_data)
-            messages.success(request, "Saved. The next draft or issue prints this covering paper.")
+            try:
+                services.save_paper(reporting_month, request.user, form.cleaned_data)
+            except services.EditionError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    "Saved. The next draft or issue prints this covering paper. It is part of "
+                    "what an approver signs off: issuing needs a draft with it signed off.",
+                )
             return redirect("reports:month", reporting_month.pk)
         status = 400
     else:
@@ -148,7 +158,7 @@ def edition_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "edition": edition,
             "can_sign_off": pages.can_sign_off(edition, request.user),
-            "unapproved": services.unapproved_sections(edition.snapshot),
+            "unapproved": rules.unapproved_sections(edition.snapshot),
         },
     )
 
@@ -167,6 +177,7 @@ def edition_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+@never_cache  # a private file: no shared or browser cache keeps a copy
 @role_required(*EVERYONE)
 def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     edition = _edition(request, pk)

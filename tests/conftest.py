@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from audit import triggers
 from indicators.models import Framework
 
 # The browser fixture (Playwright driving Debian's Chromium).
@@ -38,3 +39,25 @@ def private_media(settings, tmp_path):
 def fast_password_hashing(settings) -> None:
     # The demo accounts are re-created for many tests; real hashing would dominate the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def audit_triggers_on_sqlite(request):
+    """SQLite only: its flush after a transactional test deletes every row one by one, which the
+    audit log's append-only triggers refuse (PostgreSQL's flush truncates, which they allow).
+    The triggers are lifted just before that flush and made again for each test using the
+    database, so every test still runs with them."""
+    names = set(request.fixturenames)
+    if not names & {"db", "transactional_db", "live_server"}:
+        yield
+        return
+    transactional = bool(names & {"transactional_db", "live_server"})
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        triggers.create(connection)
+    yield
+    if sqlite and transactional:
+        triggers.drop(connection)

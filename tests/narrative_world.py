@@ -13,11 +13,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from accounts.roles import Role, ensure_roles
-from indicators.management.commands.load_sample_data import sample_narratives  # noqa: F401
 from indicators.models import Framework, FrameworkSection, ReportingMonth, Section
 from indicators.services import open_month
 from narratives import services
 from narratives.models import Narrative, Status
+from narratives.samples import sample_narratives  # noqa: F401
 
 APRIL = datetime.date(2020, 4, 1)
 

@@ -14,6 +14,20 @@ from narratives.talking_points import talking_points
 R, A, G = perf.Rag.RED, perf.Rag.AMBER, perf.Rag.GREEN
 UP, SAME, DOWN = perf.Dot.UP, perf.Dot.SAME, perf.Dot.DOWN
 HIGH, LOW, INFO = perf.Polarity.HIGH, perf.Polarity.LOW, perf.Polarity.INFO
+NUMERIC = perf.Convention.NUMERIC
+
+
+def travel_of(
+    dot: perf.Dot | None,
+    polarity: perf.Polarity,
+    convention: perf.Convention = perf.Convention.PERFORMANCE,
+) -> perf.Travel | None:
+    """The printed DOT of a move that is ``dot`` in the performance convention."""
+    if dot is None:
+        return None
+    rose = dot == UP if polarity != LOW else dot == DOWN
+    previous, latest = (1, 1) if dot == SAME else (1, 2) if rose else (2, 1)
+    return perf.travel(convention, polarity, Decimal(previous), Decimal(latest))
 
 
 def row(
@@ -23,6 +37,7 @@ def row(
     polarity: perf.Polarity = HIGH,
     sn: str | None = None,
     indicator_id: int = 1,
+    convention: perf.Convention = perf.Convention.PERFORMANCE,
 ) -> SummaryRow:
     number = Decimal(value) if value is not None else None
     return SummaryRow(
@@ -36,7 +51,7 @@ def row(
         frequency=perf.Frequency.MONTHLY,
         months=(Cell("-"), Cell(f"{value}%" if value else "-", number)),
         ytd=Cell("-"),
-        dot=dot,
+        dot=travel_of(dot, polarity, convention),
         rag=rag,
         red="<90%",
         amber="90%>",
@@ -82,17 +97,23 @@ BELOW = f"{LABEL} fell below the statistical-neighbour average: "
         (
             row("90", None, DOWN),
             row("95", None, UP),
-            [REVERSED + "improving last month (↑) and declining now (↓, 90%)."],
+            [REVERSED + "improvement last month (↑) and decline now (↓, 90%)."],
         ),
         (
             row("95", None, UP),
             row("90", None, DOWN),
-            [REVERSED + "declining last month (↓) and improving now (↑, 95%)."],
+            [REVERSED + "decline last month (↓) and improvement now (↑, 95%)."],
         ),
         (
             row("95", None, UP, INFO),
             row("90", None, DOWN, INFO),
-            [REVERSED + "falling last month (↓) and rising now (↑, 95%)."],
+            [REVERSED + "decrease last month (↓) and increase now (↑, 95%)."],
+        ),
+        # The numeric convention: the arrows follow the number, the words say good or bad.
+        (
+            row("12", None, DOWN, LOW, convention=NUMERIC),
+            row("9", None, UP, LOW, convention=NUMERIC),
+            [REVERSED + "decrease, good last month (↓) and increase, bad now (↑, 12%)."],
         ),
         (row("95", None, SAME), row("90", None, DOWN), []),
         (row("95", None, DOWN), row("90", None, None), []),
@@ -117,7 +138,7 @@ BELOW = f"{LABEL} fell below the statistical-neighbour average: "
             row("96", G, UP, HIGH, "68.5"),
             [
                 f"{LABEL} is newly off target: red at 62% (last month green).",
-                REVERSED + "improving last month (↑) and declining now (↓, 62%).",
+                REVERSED + "improvement last month (↑) and decline now (↓, 62%).",
                 BELOW + "62% against 68.5% (last month 96%).",
             ],
         ),

@@ -282,12 +282,12 @@ def test_lock_for_issue_refuses_until_all_are_approved_then_nothing_reopens(worl
     lac = bring_to(world.narrative(april), Status.APPROVED, world)
     fostering = bring_to(world.narrative(april, world.fostering), Status.SUBMITTED, world)
     with pytest.raises(services.WorkflowError, match="Not yet approved: FOSTERING"):
-        services.lock_for_issue(april)
+        services.lock_for_issue(april, world.users["officer"])
     lac.refresh_from_db()
     assert not lac.issued
     services.approve(fostering, world.users["approver"])
-    assert services.lock_for_issue(april) == 2
-    assert services.lock_for_issue(april) == 0
+    assert services.lock_for_issue(april, world.users["officer"]) == 2
+    assert services.lock_for_issue(april, world.users["officer"]) == 0
     lac.refresh_from_db()
     assert lac.issued and lac.locked
     assert lac.transitions.last().action == Action.ISSUE

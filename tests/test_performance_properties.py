@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -351,9 +352,13 @@ months = st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)).map(
 
 @given(months)
 def test_month_label_and_key_parse_back(month: date) -> None:
-    assert parse_month(month_key(month)) == month
+    """Months reported on (2000-2099) parse back; others are refused, naming the range."""
     if 2000 <= month.year <= 2099:
+        assert parse_month(month_key(month)) == month
         assert parse_month(month_label(month)) == month
+    else:
+        with pytest.raises(ValueError, match="outside the months reported on"):
+            parse_month(month_key(month))
 
 
 @given(months, st.integers(min_value=0, max_value=30))

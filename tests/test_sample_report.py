@@ -122,7 +122,7 @@ def test_every_readable_direction_of_travel_arrow_equals_the_published_one(summa
         if row.reference in TERMLY:
             continue
         expected = ARROWS[published[row.reference][4].strip()]
-        assert (row.dot.value if row.dot else "") == expected, row.reference
+        assert (row.dot.arrow if row.dot else "") == expected, row.reference
         compared += 1
     assert compared == len(SEED_ORDER) - len(TERMLY)
 

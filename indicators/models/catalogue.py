@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from .. import performance as perf
 
@@ -16,14 +19,63 @@ def choices_of(enum: type[perf.StrEnum]) -> list[tuple[str, str]]:
 
 
 class DotConvention(models.TextChoices):
-    PERFORMANCE = "performance", "Performance direction (↑ improvement, ↓ decline)"
-    NUMERIC = "numeric", "Numeric direction, coloured good or bad"
+    PERFORMANCE = (
+        perf.Convention.PERFORMANCE.value,
+        "Performance direction (↑ improvement, ↓ decline)",
+    )
+    NUMERIC = perf.Convention.NUMERIC.value, "Numeric direction, coloured good or bad"
+
+
+def single_line(text: str) -> None:
+    """Refuse line breaks and other control characters: a title is printed in e-mail subjects,
+    where a line break would end the header, and in one line of the report."""
+    bad = sorted({ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp")})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad)
+        raise ValidationError(
+            f"must be one line, without line breaks or control characters ({shown})"
+        )
+
+
+def one_line_in_database(field: str, name: str) -> models.CheckConstraint:
+    # The database's own guard for what breaks an e-mail header, however a row is written.
+    return models.CheckConstraint(
+        condition=~Q(**{f"{field}__contains": "\n"}) & ~Q(**{f"{field}__contains": "\r"}),
+        name=name,
+    )
+
+
+def name_key(name: str) -> str:
+    """A framework's name as it identifies the framework: case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+class FrameworkQuerySet(models.QuerySet["Framework"]):
+    def named(self, name: str) -> FrameworkQuerySet:
+        """The framework called ``name``, ignoring case and spacing."""
+        return self.filter(key=name_key(name))
+
+    def get_or_create(
+        self, defaults: dict[str, Any] | None = None, **kwargs: Any
+    ) -> tuple[Framework, bool]:
+        # Asking for "CORPORATE  parenting" finds "Corporate Parenting" rather than failing to
+        # create a second framework of the same name (the sections import creates frameworks).
+        if set(kwargs) == {"name"}:
+            found = self.named(kwargs["name"]).first()
+            if found is not None:
+                return found, False
+        return super().get_or_create(defaults=defaults, **kwargs)
 
 
 class Framework(models.Model):
-    """A report, e.g. *Corporate Parenting*: an ordered list of sections."""
+    """A report, e.g. *Corporate Parenting*: an ordered list of sections.
 
-    name = models.CharField(max_length=120, unique=True)
+    Its name is unique ignoring case and spacing (``key``): edition files and the pages name a
+    framework by it, and two frameworks that read the same would be confused.
+    """
+
+    name = models.CharField(max_length=120, unique=True, validators=[single_line])
+    key = models.CharField(max_length=120, unique=True, editable=False)
     department = models.CharField(max_length=200, default="Children & Young People Services")
     dot_convention = models.CharField(
         "direction of travel convention",
@@ -35,11 +87,31 @@ class Framework(models.Model):
         "Section", through="FrameworkSection", related_name="frameworks"
     )
 
+    objects = FrameworkQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [one_line_in_database("name", "framework_name_one_line")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.key = name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "key"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        other = Framework.objects.named(self.name or "").exclude(pk=self.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "name": f"A framework named '{other.name}' exists already: names must differ "
+                    "by more than case and spacing."
+                }
+            )
 
     def ordered_sections(self) -> models.QuerySet[Section]:
         return self.sections.order_by("frameworksection__order", "code")
@@ -55,7 +127,7 @@ class Section(models.Model):
     """
 
     code = models.SlugField(max_length=40, unique=True, allow_unicode=False)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     definition = models.TextField(blank=True)
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="managed_sections"
@@ -63,6 +135,7 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["code"]
+        constraints = [one_line_in_database("title", "section_title_one_line")]
 
     def __str__(self) -> str:
         return self.title

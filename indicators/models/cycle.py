@@ -7,6 +7,7 @@ import itertools
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from .. import performance as perf
 from .catalogue import Framework
@@ -36,6 +37,10 @@ class ReportingMonth(models.Model):
         ordering = ["framework", "-month"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "month"], name="one_open_month"),
+            models.CheckConstraint(
+                condition=Q(month__gte=perf.FIRST_MONTH, month__lte=perf.LAST_MONTH),
+                name="reporting_month_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -59,6 +64,11 @@ class ReportingMonth(models.Model):
             ("panel_date", self.panel_date),
         ]
         errors: dict[str, str] = {}
+        if self.month:
+            try:
+                perf.check_month(self.month)
+            except ValueError as error:
+                errors["month"] = str(error)
         if self.month and self.figures_due and self.figures_due <= self.month:
             errors["figures_due"] = "figures are due after the month has begun"
         for (before_name, before), (name, date) in itertools.pairwise(steps):

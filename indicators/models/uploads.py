@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 
-
-class PrivateStorage(FileSystemStorage):
-    """MEDIA_ROOT/private, read from the settings on every use (tests give each test its own)."""
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        return str(settings.MEDIA_ROOT / "private")
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-
-def private_storage() -> FileSystemStorage:
-    """Outside the static root, served only through a view that checks the role.
-
-    A callable, so that migrations do not record this machine's MEDIA_ROOT.
-    """
-    return PrivateStorage()
+# The storage lives in ``indicators.storage``; migrations 0002 (and reports 0001) still name it
+# ``indicators.models.uploads.private_storage``, which this import keeps resolving.
+from ..storage import private_storage
 
 
 class Upload(models.Model):

@@ -8,7 +8,7 @@ The module covers:
 * the vocabularies used on indicators (polarity, aggregation, unit, ...) and ``parse_choice``;
 * the seeds' RAG tolerance notation (``<90%`` / ``90%>`` / ``95%+``, ``14-20`` with
   ``1+ above range``, ``+/-5 of 158.8`` ...) parsed into ``Thresholds`` and applied by ``rag``;
-* direction of travel in both conventions found in the seeds;
+* direction of travel in both conventions found in the seeds, and ``travel``: the DOT as printed;
 * year-to-date figures, ratios, rounding and display formatting;
 * benchmark quartile bands;
 * the April-March financial-year calendar and parsing of figures as typed in uploads.
@@ -18,6 +18,9 @@ topic; import from ``indicators.performance`` itself, which re-exports every pub
 """
 
 from .calendar import (
+    FIRST_MONTH,
+    LAST_MONTH,
+    check_month,
     financial_year,
     month_key,
     month_label,
@@ -31,15 +34,18 @@ from .numbers import format_value, parse_number, ratio_value, round_to
 from .thresholds import ThresholdError, Thresholds, parse_thresholds, rag
 from .travel import (
     MonthFigure,
+    Travel,
     Ytd,
     direction_of_travel,
     numeric_direction,
     quartile_band,
+    travel,
     year_to_date,
 )
 from .vocabulary import (
     Aggregation,
     Band,
+    Convention,
     Dot,
     Frequency,
     Marker,
@@ -53,8 +59,11 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "FIRST_MONTH",
+    "LAST_MONTH",
     "Aggregation",
     "Band",
+    "Convention",
     "Dot",
     "Frequency",
     "Marker",
@@ -66,8 +75,10 @@ __all__ = [
     "ThresholdError",
     "ThresholdKind",
     "Thresholds",
+    "Travel",
     "Unit",
     "Ytd",
+    "check_month",
     "direction_of_travel",
     "financial_year",
     "format_value",
@@ -85,6 +96,7 @@ __all__ = [
     "rag",
     "ratio_value",
     "round_to",
+    "travel",
     "year_label",
     "year_to_date",
 ]

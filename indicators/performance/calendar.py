@@ -48,12 +48,30 @@ _MONTH_KEY_RE = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
 _MONTH_NAME_RE = re.compile(r"([a-z]+)\.?[ \-/]?(\d{2}|\d{4})", re.ASCII)
 _YEAR_RE = re.compile(r"(\d{4}) ?[/-] ?(\d{2}|\d{4})", re.ASCII)
 
+# The months the product reports on. Beyond them the calendar arithmetic leaves the dates Python
+# can hold (a summary of December 9999 needs January 10000), and no council reports on them.
+FIRST_MONTH = date(2000, 1, 1)
+LAST_MONTH = date(2099, 12, 1)
+
+
+def check_month(month: date) -> date:
+    """Return ``month`` (its first day) if it lies in FIRST_MONTH..LAST_MONTH; else ValueError
+    ("December 9999 is outside the months reported on (January 2000 to December 2099)")."""
+    first = month.replace(day=1)
+    if not FIRST_MONTH <= first <= LAST_MONTH:
+        raise ValueError(
+            f"{first:%B} {first.year} is outside the months reported on "
+            f"({FIRST_MONTH:%B %Y} to {LAST_MONTH:%B %Y})"
+        )
+    return first
+
 
 def parse_month(text: str) -> date:
     """Return the first day of the month written as ``2020-04``, ``Apr-20`` or ``April 2020``.
 
     Also accepts ``Apr 2020``, ``apr-2020``, any case.  A two-digit year is in the 2000s.
-    Raises ``ValueError`` ("'13-2020' is not a month (use 2020-04, Apr-20 or April 2020)").
+    Raises ``ValueError`` ("'13-2020' is not a month (use 2020-04, Apr-20 or April 2020)"), also
+    for a month outside FIRST_MONTH..LAST_MONTH (``check_month``).
     """
     squashed = _squash(text or "")
     year = month = 0
@@ -66,11 +84,12 @@ def parse_month(text: str) -> date:
         digits = named.group(2)
         year = 2000 + int(digits) if len(digits) == 2 else int(digits)
     try:
-        return date(year, month, 1)
+        parsed = date(year, month, 1)
     except ValueError:
         raise ValueError(
             f"'{(text or '').strip()}' is not a month (use 2020-04, Apr-20 or April 2020)"
         ) from None
+    return check_month(parsed)
 
 
 def month_label(month: date) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .numbers import _RATIO_FACTORS, ratio_value
-from .vocabulary import Aggregation, Band, Dot, Measure, Polarity, Unit
+from .vocabulary import Aggregation, Band, Convention, Dot, Measure, Polarity, Unit
 
 # --------------------------------------------------------------------------------------------
 # Direction of travel
@@ -61,6 +61,57 @@ def numeric_direction(
     rose = latest > previous
     better = _better_direction(polarity)
     return ("↑" if rose else "↓"), (None if better is None else rose == better)
+
+
+@dataclass(frozen=True)
+class Travel:
+    """A direction of travel as every page, the PDF and the export print it.
+
+    ``arrow``: ``↑ → ↓`` (performance convention) or ``↑ ↔ ↓`` (numeric convention).
+    ``meaning``: the arrow in words, for screen readers and the report's key ("improvement",
+    "increase, bad", "no movement", …). ``tone``: the arrow's colour, ``good``, ``bad``, ``same``
+    or ``""`` for a move that is neither (Info, Within limits); it is the same in both
+    conventions and never the only signal.
+    """
+
+    arrow: str
+    meaning: str
+    tone: str
+
+
+def travel(
+    convention: Convention | str,
+    polarity: Polarity,
+    previous: Decimal | None,
+    latest: Decimal | None,
+) -> Travel | None:
+    """The DOT of ``latest`` against ``previous`` as printed under ``convention``; None when
+    either has no figure. The one rule for the summary, section, indicator and narrative pages,
+    the report PDF and its HTML version, and the summary export."""
+    convention = Convention(convention)
+    neutral = _better_direction(polarity) is None
+    if convention == Convention.PERFORMANCE:
+        dot = direction_of_travel(polarity, previous, latest)
+        if dot is None:
+            return None
+        if dot == Dot.SAME:
+            return Travel(dot.value, "no movement", "same")
+        if neutral:
+            return Travel(dot.value, "increase" if dot == Dot.UP else "decrease", "")
+        if dot == Dot.UP:
+            return Travel(dot.value, "improvement", "good")
+        return Travel(dot.value, "decline", "bad")
+    numeric = numeric_direction(polarity, previous, latest)
+    if numeric is None:
+        return None
+    arrow, good = numeric
+    if arrow == "↔":
+        return Travel(arrow, "no change", "same")
+    moved = "increase" if arrow == "↑" else "decrease"
+    if good is None:
+        return Travel(arrow, moved, "")
+    tone = "good" if good else "bad"
+    return Travel(arrow, f"{moved}, {tone}", tone)
 
 
 # --------------------------------------------------------------------------------------------

@@ -71,6 +71,13 @@ class Dot(StrEnum):
     DOWN = "↓"
 
 
+class Convention(StrEnum):
+    """How a report prints its direction of travel (domain.md): a framework chooses one."""
+
+    PERFORMANCE = "performance"  # Rotherham: ↑ improvement, → no movement, ↓ decline
+    NUMERIC = "numeric"  # Kirklees: the arrow follows the number, coloured good or bad
+
+
 class Measure(StrEnum):
     """The benchmark measures shown beside each indicator."""
 

@@ -35,3 +35,15 @@ def get(mapping: Any, key: Any) -> Any:
 @register.simple_tag
 def restatement(restated: dict, indicator_id: int, month: datetime.date) -> list:
     return restated.get((indicator_id, month), [])
+
+
+@register.inclusion_tag("indicators/_dot.html")
+def dot_cell(dot: Any) -> dict[str, Any]:
+    """The DOT table cell: arrow, its meaning for screen readers, coloured by its tone.
+
+    ``dot`` is a ``performance.Travel`` (the pages) or its copy in a report snapshot (the HTML
+    version of an edition): both come from ``performance.travel``.
+    """
+    if isinstance(dot, dict) and not dot.get("arrow"):
+        dot = None  # a snapshot keeps "no direction" as an empty arrow
+    return {"dot": dot}

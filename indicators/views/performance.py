@@ -8,6 +8,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from accounts.access import STAFF_ROLES, role_required
 from accounts.roles import Role
@@ -144,6 +145,7 @@ def indicator_page(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@never_cache  # a private file: no shared or browser cache keeps a copy
 @role_required(*STAFF_ROLES)
 def appendix_a_download(request: HttpRequest, framework_id: int, month: str) -> HttpResponse:
     framework = get_object_or_404(Framework, pk=framework_id)

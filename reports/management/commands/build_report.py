@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.actors import SYSTEM
 from indicators.exports import ExportError, parse_month_option
 from indicators.models import Framework, ReportingMonth
 from reports import services
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: object, framework: str, month: str, output: str | None, **options: object
     ) -> None:
-        chosen = Framework.objects.filter(name__iexact=framework.strip()).first()
+        chosen = Framework.objects.named(framework).first()
         if chosen is None:
             names = ", ".join(Framework.objects.values_list("name", flat=True)) or "none yet"
             raise CommandError(f"unknown framework '{framework}' (frameworks: {names})")
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 f"{month_date:%B %Y} is not open for {chosen.name}: a performance officer opens "
                 "the month (Months page) before its report is built"
             )
-        edition = services.generate_draft(reporting_month, queue=False)
+        edition = services.generate_draft(reporting_month, SYSTEM, queue=False)
         # The same task the web app queues, run here and now so the command can say where the
         # PDF is (and works whether or not a worker is running).
         build_edition.apply(args=[edition.pk])
