@@ -47,13 +47,16 @@ def user_of(actor: Actor) -> AbstractBaseUser | None:
 # Who is acting where a change arrives without one: a role granted through ``User.groups`` (the
 # admin's user form, a command) is recorded by a signal receiver that has no request. The admin
 # names the person (``accounts.admin``); anywhere else it is the system.
-_acting: contextvars.ContextVar[Actor] = contextvars.ContextVar("acting", default=SYSTEM)
+_acting: contextvars.ContextVar[tuple[Actor, str]] = contextvars.ContextVar(
+    "acting", default=(SYSTEM, "")
+)
 
 
 @contextlib.contextmanager
-def acting(actor: Actor) -> Iterator[None]:
-    """Within the block, ``current_actor()`` is ``actor``."""
-    token = _acting.set(actor)
+def acting(actor: Actor, source: str = "") -> Iterator[None]:
+    """Within the block, ``current_actor()`` is ``actor``, and ``current_source()`` where the
+    change comes from (``directory``: the council's identity provider), recorded with it."""
+    token = _acting.set((actor, source))
     try:
         yield
     finally:
@@ -61,4 +64,8 @@ def acting(actor: Actor) -> Iterator[None]:
 
 
 def current_actor() -> Actor:
-    return _acting.get()
+    return _acting.get()[0]
+
+
+def current_source() -> str:
+    return _acting.get()[1]

@@ -15,7 +15,7 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from accounts.actors import current_actor
+from accounts.actors import current_actor, current_source
 
 from .recording import Ref, write
 
@@ -98,6 +98,6 @@ def roles_changed(
         verb = "role.granted" if action == "post_add" else "role.revoked"
     else:
         return
-    actor = current_actor()
+    actor, source = current_actor(), current_source()
     for user, group in pairs:
-        write(actor, verb, user, {"role": group.name})
+        write(actor, verb, user, {"role": group.name, **({"source": source} if source else {})})

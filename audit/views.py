@@ -26,6 +26,7 @@ DETAIL_CHARS = 200
 KINDS = [
     ("auth", "Sign-ins"),
     ("role", "Roles"),
+    ("account", "Accounts from the directory"),
     ("admin", "Back office (admin)"),
     ("month", "Months"),
     ("upload", "Uploads"),
@@ -42,6 +43,9 @@ WHAT = {
     "auth.sign_in_failed": "Failed sign-in",
     "role.granted": "Role granted",
     "role.revoked": "Role revoked",
+    "account.created": "Account opened from the directory",
+    "account.sections_changed": "Sections changed by the directory",
+    "account.refused": "Directory sign-in refused",
     "admin.added": "Added in the admin",
     "admin.changed": "Changed in the admin",
     "admin.deleted": "Deleted in the admin",

@@ -28,6 +28,17 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_map(name: str) -> dict[str, list[str]]:
+    """``value=target,value=target``: each value with its targets (a value may repeat)."""
+    mapping: dict[str, list[str]] = {}
+    for pair in env_list(name, ""):
+        value, sep, target = (part.strip() for part in pair.partition("="))
+        if not (sep and value and target):
+            raise ImproperlyConfigured(f"{name}: {pair!r} is not value=target.")
+        mapping.setdefault(value, []).append(target)
+    return mapping
+
+
 DEBUG = env_bool("DEBUG", True)
 # The fallback key is only for the embedded default; production must set its own, so a server
 # started with DEBUG off and no key refuses to run rather than sign sessions with a public key.
@@ -54,6 +65,7 @@ INSTALLED_APPS = [
     "import_export",
     "accounts",
     "audit",
+    "sso",
     "indicators",
     "narratives",
     "reports",
@@ -72,16 +84,21 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Single sign-on only: re-checks a directory session with the provider every
+    # OIDC_REVALIDATE_SECONDS, so a person disabled there loses their session here.
+    "sso.oidc.RevalidateSession",
     # Last, as django-axes requires: it turns a lockout flagged during sign-in into the 429 page.
     "axes.middleware.AxesMiddleware",
 ]
 if not DEBUG:
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-# django-axes checks every sign-in first and refuses locked-out ones; ModelBackend signs in.
+# django-axes checks every sign-in first and refuses locked-out ones; then a password (only the
+# listed LOCAL_ACCOUNTS while single sign-on is on) or the council's identity provider signs in.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.LocalPasswordBackend",
+    "sso.oidc.DirectoryBackend",
 ]
 
 ROOT_URLCONF = "cpp.urls"
@@ -254,6 +271,44 @@ AXES_HANDLER = "accounts.security.AddressAndAccountHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
 
+# Single sign-on with the council's identity provider (OpenID Connect, authorization code with
+# PKCE; mozilla-django-oidc, glued in sso/oidc.py). Off unless an issuer or an Entra ID tenant
+# is set; the provider's endpoints come from its discovery document when someone signs in.
+OIDC_ENTRA_TENANT = os.environ.get("OIDC_ENTRA_TENANT", "")
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/") or (
+    f"https://login.microsoftonline.com/{OIDC_ENTRA_TENANT}/v2.0" if OIDC_ENTRA_TENANT else ""
+)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("Single sign-on needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+# The ID token is the hint the provider's sign-out needs; nothing else is kept of the tokens.
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+# The ID token claim that holds the person's app roles or groups, and what its values mean:
+# OIDC_ROLES gives roles (performance_officer, head_of_service, approver, panel_member),
+# OIDC_SECTIONS makes a head of service of the sections named by their codes.
+OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "roles")
+OIDC_ROLES = env_map("OIDC_ROLES")
+OIDC_SECTIONS = env_map("OIDC_SECTIONS")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+# How often a directory session is confirmed with the provider (mozilla-django-oidc's name).
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = int(os.environ.get("OIDC_REVALIDATE_SECONDS", "900"))
+# Whom a person with no role, or refused, should ask: shown on the refusal page.
+OIDC_HELP_CONTACT = os.environ.get("OIDC_HELP_CONTACT", "the performance team")
+# While single sign-on is on, only these accounts may sign in with a password (emergency access,
+# co-opted members); none listed turns password sign-in off. Without single sign-on: everyone.
+LOCAL_ACCOUNTS = env_list("LOCAL_ACCOUNTS", "")
+if OIDC_ISSUER:
+    # The browser follows the sign-out form's redirect to the provider's end-session endpoint.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "/".join(OIDC_ISSUER.split("/")[:3])
+    )
+
 # Logging to standard error (gunicorn's and celery's logs): request errors with their traceback,
 # and the product's own warnings (e.g. a task that could not be queued while Redis was down).
 LOGGING = {
@@ -265,7 +320,7 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         **{
             app: {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")}
-            for app in ("accounts", "audit", "cpp", "indicators", "narratives", "reports")
+            for app in ("accounts", "audit", "cpp", "sso", "indicators", "narratives", "reports")
         },
     },
 }

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from audit.views import audit_log
+from sso import views as sign_in_views
 
 from . import views
 
@@ -12,8 +12,9 @@ admin.site.index_title = "Catalogue, figures and reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sign_in_views.SignIn.as_view(), name="login"),
+    path("accounts/logout/", sign_in_views.SignOut.as_view(), name="logout"),
+    path("oidc/", include("sso.urls")),
     path("audit/", audit_log, name="audit"),
     path("admin/", admin.site.urls),
     path("", include("indicators.urls")),

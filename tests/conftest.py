@@ -11,7 +11,7 @@ from audit import triggers
 from indicators.models import Framework
 
 # The browser fixture (Playwright driving Debian's Chromium).
-pytest_plugins = ["tests.browser", "tests.worker"]
+pytest_plugins = ["tests.browser", "tests.worker", "tests.oidc"]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("accounts", "audit", "indicators", "narratives", "reports", "cpp")
+LAYERS = ("accounts", "audit", "sso", "indicators", "narratives", "reports", "cpp")
 # Within one app: the report services ask for builds by signal; the task module imports them.
 FORBIDDEN = {("reports.services", "reports.tasks"), ("reports.rules", "reports.services")}
 

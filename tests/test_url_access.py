@@ -39,6 +39,9 @@ class Case:
 CASES = [
     Case("home", SIGNED_IN),
     Case("login", SIGNED_IN, public=True),
+    # Single sign-on's pages: not there unless it is configured (tests/test_oidc_*.py).
+    Case("oidc_authentication_init", SIGNED_IN, ok=(404,), public=True),
+    Case("oidc_authentication_callback", SIGNED_IN, ok=(404,), public=True),
     Case("audit", {OFFICER}),
     Case("indicators:summary_latest", STAFF, ok=(302,)),
     Case("indicators:summary", STAFF),
