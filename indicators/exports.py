@@ -51,40 +51,27 @@ def written(measurement: Any) -> str:
     return format(perf.round_to(measurement.value, places), "f")
 
 
+def _column(attribute: str, name: str) -> fields.Field:
+    """A column read from an attribute (``section__code`` follows the relation)."""
+    return fields.Field(attribute=attribute, column_name=name, readonly=True)
+
+
 class SectionExport(resources.ModelResource):
-    framework = _field("framework")
-    code = _field("code")
-    title = _field("title")
-    order = _field("order")
-    definition = _field("definition")
+    framework = _column("framework__name", "framework")
+    code = _column("section__code", "code")
+    title = _column("section__title", "title")
+    order = _column("order", "order")
+    definition = _column("section__definition", "definition")
     managers = _field("managers")
-    theme = _field("theme")
+    theme = _column("section__theme", "theme")
 
     class Meta:
         model = FrameworkSection
         fields = ("framework", "code", "title", "order", "definition", "managers", "theme")
         export_order = fields
 
-    def dehydrate_framework(self, obj: FrameworkSection) -> str:
-        return obj.framework.name
-
-    def dehydrate_code(self, obj: FrameworkSection) -> str:
-        return obj.section.code
-
-    def dehydrate_title(self, obj: FrameworkSection) -> str:
-        return obj.section.title
-
-    def dehydrate_order(self, obj: FrameworkSection) -> int:
-        return obj.order
-
-    def dehydrate_definition(self, obj: FrameworkSection) -> str:
-        return obj.section.definition
-
     def dehydrate_managers(self, obj: FrameworkSection) -> str:
         return ";".join(sorted(user.username for user in obj.section.managers.all()))
-
-    def dehydrate_theme(self, obj: FrameworkSection) -> str:
-        return obj.section.theme
 
     def get_queryset(self) -> QuerySet[Any]:
         return (
@@ -95,19 +82,19 @@ class SectionExport(resources.ModelResource):
 
 
 class IndicatorExport(resources.ModelResource):
-    reference = fields.Field("reference", "reference", readonly=True)
-    title = fields.Field("title", "title", readonly=True)
-    section = fields.Field("section__code", "section", readonly=True)
-    polarity = fields.Field("polarity", "polarity", readonly=True)
-    unit = fields.Field("unit", "unit", readonly=True)
-    aggregation = fields.Field("aggregation", "aggregation", readonly=True)
-    frequency = fields.Field("frequency", "frequency", readonly=True)
-    decimals = fields.Field("decimals", "decimals", readonly=True)
-    tags = fields.Field("tags", "tags", readonly=True)
-    order = fields.Field("order", "order", readonly=True)
-    parent = fields.Field("parent__reference", "parent", readonly=True)
-    kind = fields.Field("kind", "kind", readonly=True)
-    lait = fields.Field("lait", "lait", readonly=True)
+    reference = _column("reference", "reference")
+    title = _column("title", "title")
+    section = _column("section__code", "section")
+    polarity = _column("polarity", "polarity")
+    unit = _column("unit", "unit")
+    aggregation = _column("aggregation", "aggregation")
+    frequency = _column("frequency", "frequency")
+    decimals = _column("decimals", "decimals")
+    tags = _column("tags", "tags")
+    order = _column("order", "order")
+    parent = _column("parent__reference", "parent")
+    kind = _column("kind", "kind")
+    lait = _column("lait", "lait")
 
     class Meta:
         model = Indicator
@@ -148,9 +135,9 @@ class IndicatorKeyed(resources.ModelResource):
 
 class TargetExport(IndicatorKeyed):
     year = _field("year")
-    red = _field("red")
-    amber = _field("amber")
-    green = _field("green")
+    red = _column("red", "red")
+    amber = _column("amber", "amber")
+    green = _column("green", "green")
 
     class Meta:
         model = Target
@@ -159,15 +146,6 @@ class TargetExport(IndicatorKeyed):
 
     def dehydrate_year(self, obj: Target) -> str:
         return perf.year_label(obj.year)
-
-    def dehydrate_red(self, obj: Target) -> str:
-        return obj.red
-
-    def dehydrate_amber(self, obj: Target) -> str:
-        return obj.amber
-
-    def dehydrate_green(self, obj: Target) -> str:
-        return obj.green
 
 
 class MeasurementExport(IndicatorKeyed):
@@ -187,7 +165,7 @@ class MeasurementExport(IndicatorKeyed):
 
 class FigureExport(MeasurementExport):
     month = _field("month")
-    note = _field("note")
+    note = _column("note", "note")
 
     class Meta:
         model = Figure
@@ -196,9 +174,6 @@ class FigureExport(MeasurementExport):
 
     def dehydrate_month(self, obj: Figure) -> str:
         return perf.month_key(obj.month)
-
-    def dehydrate_note(self, obj: Figure) -> str:
-        return obj.note
 
     def get_queryset(self) -> QuerySet[Any]:
         return (
@@ -223,8 +198,8 @@ class OutturnExport(MeasurementExport):
 class BenchmarkExport(IndicatorKeyed):
     measure = _field("measure")
     value = _field("value")
-    year = _field("year")
-    source = _field("source")
+    year = _column("year", "year")
+    source = _column("source", "source")
 
     class Meta:
         model = Benchmark
@@ -236,12 +211,6 @@ class BenchmarkExport(IndicatorKeyed):
 
     def dehydrate_value(self, obj: Benchmark) -> str:
         return written(obj)
-
-    def dehydrate_year(self, obj: Benchmark) -> str:
-        return obj.year
-
-    def dehydrate_source(self, obj: Benchmark) -> str:
-        return obj.source
 
 
 EXPORTS: dict[str, type[resources.ModelResource]] = {

@@ -168,6 +168,9 @@ def _usernames(text: str) -> list[str]:
     return [name.strip() for name in text.split(";") if name.strip()]
 
 
+_INDICATOR_COLUMNS = {"section": "section__code", "parent": "parent__reference"}
+
+
 class Indicators(FileKind):
     name = "indicators"
     required = ("reference", "title", "section", "polarity", "unit", "aggregation")
@@ -328,22 +331,9 @@ class Indicators(FileKind):
         if lock:
             queryset = queryset.select_for_update(of=("self",))
         stored: Stored = {}
-        for indicator in queryset.values_list(
-            "pk",
-            "reference",
-            "title",
-            "section__code",
-            "polarity",
-            "unit",
-            "kind",
-            "aggregation",
-            "frequency",
-            "decimals",
-            "tags",
-            "order",
-            "parent__reference",
-            "lait",
-        ):
+        # The state's columns as the database holds them: the section and parent by reference.
+        columns = [_INDICATOR_COLUMNS.get(name, name) for name in self.state_columns]
+        for indicator in queryset.values_list("pk", "reference", *columns):
             pk, reference, *state = indicator
             state[10] = state[10] or ""
             stored[(reference,)] = (pk, tuple(state))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -51,7 +51,44 @@ def text_of(number: Decimal | None) -> str | None:
 
 
 class Measured(FileKind):
-    """What figures and outturns share: reading the measurement, showing it, checking it."""
+    """What figures and outturns share: reading the measurement, showing it, checking it, and
+    finding what is stored for a file's keys (indicator id, period)."""
+
+    model: ClassVar[type[Figure] | type[Outturn]]
+    period: ClassVar[str]  # the model's period field: "month" or "year"
+    #: the model's columns a state holds, after the value, marker, numerator and denominator
+    extra: ClassVar[tuple[str, ...]] = ()
+
+    def period_of(self, key_part: Any) -> Any:
+        """The period as the database holds it, from a key's second part."""
+        return key_part
+
+    def key_part(self, period: Any) -> Any:
+        """A key's second part (JSON-able) from the period as the database holds it."""
+        return period
+
+    def current(self, keys: Sequence[Key], lock: bool = False) -> Stored:
+        if not keys:
+            return {}
+        queryset = self.model.objects.filter(
+            indicator_id__in={key[0] for key in keys},
+            **{f"{self.period}__in": {self.period_of(key[1]) for key in keys}},
+        ).order_by()
+        if lock:
+            queryset = queryset.select_for_update()
+        wanted = set(keys)
+        stored: Stored = {}
+        columns = ("value", "marker", "numerator", "denominator", *self.extra, "places")
+        for pk, indicator_id, period, *cells in queryset.values_list(
+            "pk", "indicator_id", self.period, *columns
+        ).iterator(chunk_size=5000):
+            key = (indicator_id, self.key_part(period))
+            if key in wanted:
+                value, marker, numerator, denominator, *rest = cells
+                note = rest[0] if self.extra else ""
+                state = state_of((value, marker, numerator, denominator, note, rest[-1]))
+                stored[key] = (pk, state if self.extra else state[:4] + state[5:])
+        return stored
 
     def prepare(self, sheet: Sheet) -> None:
         self.references = load_references()
@@ -120,6 +157,9 @@ class Measured(FileKind):
 
 
 class Figures(Measured):
+    model = Figure
+    period = "month"
+    extra = ("note",)
     name = "figures"
     required = ("indicator", "month")
     optional = ("value", "numerator", "denominator", "note")
@@ -144,45 +184,11 @@ class Figures(Measured):
             (value, marker, numerator, denominator, KEEP if note is None else note, places),
         )
 
-    def current(self, keys: Sequence[Key], lock: bool = False) -> Stored:
-        if not keys:
-            return {}
-        queryset = Figure.objects.filter(
-            indicator_id__in={key[0] for key in keys},
-            month__in={datetime.date.fromisoformat(key[1]) for key in keys},
-        ).order_by()
-        if lock:
-            queryset = queryset.select_for_update()
-        wanted = set(keys)
-        stored: Stored = {}
-        for (
-            pk,
-            indicator_id,
-            month,
-            value,
-            marker,
-            numerator,
-            denominator,
-            note,
-            places,
-        ) in queryset.values_list(
-            "pk",
-            "indicator_id",
-            "month",
-            "value",
-            "marker",
-            "numerator",
-            "denominator",
-            "note",
-            "places",
-        ).iterator(chunk_size=5000):
-            key = (indicator_id, month.isoformat())
-            if key in wanted:
-                stored[key] = (
-                    pk,
-                    state_of((value, marker, numerator, denominator, note, places)),
-                )
-        return stored
+    def period_of(self, key_part: Any) -> Any:
+        return datetime.date.fromisoformat(key_part)
+
+    def key_part(self, period: Any) -> Any:
+        return period.isoformat()
 
     def show(self, key: Key, state: State) -> dict[str, str]:
         return {**self.shown_figure(key[0], state), "note": state[4]}
@@ -262,6 +268,8 @@ def _number(text: str | None) -> Decimal | None:
 
 
 class Outturns(Measured):
+    model = Outturn
+    period = "year"
     name = "outturns"
     required = ("indicator", "year")
     optional = ("value", "numerator", "denominator")
@@ -283,36 +291,6 @@ class Outturns(Measured):
             f"{indicator.reference} {perf.year_label(year)}",
             measured,
         )
-
-    def current(self, keys: Sequence[Key], lock: bool = False) -> Stored:
-        queryset = Outturn.objects.filter(
-            indicator_id__in={key[0] for key in keys}, year__in={key[1] for key in keys}
-        ).order_by()
-        if lock:
-            queryset = queryset.select_for_update()
-        wanted = set(keys)
-        stored: Stored = {}
-        for (
-            pk,
-            indicator_id,
-            year,
-            value,
-            marker,
-            numerator,
-            denominator,
-            places,
-        ) in queryset.values_list(
-            "pk", "indicator_id", "year", "value", "marker", "numerator", "denominator", "places"
-        ):
-            if (indicator_id, year) in wanted:
-                value, marker, numerator, denominator, _, places = state_of(
-                    (value, marker, numerator, denominator, "", places)
-                )
-                stored[(indicator_id, year)] = (
-                    pk,
-                    (value, marker, numerator, denominator, places),
-                )
-        return stored
 
     def show(self, key: Key, state: State) -> dict[str, str]:
         value, marker, numerator, denominator, places = state
