@@ -47,8 +47,8 @@ FORBIDDEN_DATABASES = {"test", "test_test", "postgres", "template0", "template1"
 # -- a fresh database ---------------------------------------------------------------------------
 
 
-def fresh_database(url: str) -> str:
-    """Empty the benchmark's own database and return the URL Django should use."""
+def fresh_database(url: str, name: str = BENCH_DATABASE) -> str:
+    """Empty the benchmark's own database ``name`` and return the URL Django should use."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         import dj_database_url
@@ -63,12 +63,12 @@ def fresh_database(url: str) -> str:
         sys.exit(f"unsupported DATABASE_URL scheme '{parts.scheme}'")
     import psycopg
 
-    assert BENCH_DATABASE not in FORBIDDEN_DATABASES
+    assert name.startswith("cpp_bench") and name not in FORBIDDEN_DATABASES
     admin = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
-        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return urlunsplit((parts.scheme, parts.netloc, f"/{BENCH_DATABASE}", "", ""))
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
 
 
 def setup_django(url: str) -> None:
