@@ -9,7 +9,7 @@ created again, whatever name the URL gives):
 
 It makes one framework of ten sections and ``--indicators`` indicators (half counts, half
 percentages with numerator and denominator; one in ten termly, one in ten quarterly, the rest
-monthly), 120 months of figures (April 2011 to March 2021; termly and quarterly indicators only in
+monthly; one in four with a financial-year YTD, the rest as at month end), 120 months of figures (April 2011 to March 2021; termly and quarterly indicators only in
 the months they are due), a target, five outturns and four benchmarks each, and a reporting month
 opened 40 days after each month's end. The figures go in through ``COPY``, the revisions through
 one ``INSERT ... SELECT``: first one revision per figure (its import), then five (the import and
@@ -94,7 +94,9 @@ def make_catalogue(indicators: int) -> Any:
             polarity="High" if is_percentage(n) else "Low",
             unit="Percentage" if is_percentage(n) else "Count",
             kind=perf.Kind.PERCENTAGE if is_percentage(n) else perf.Kind.COUNT,
-            aggregation=perf.Aggregation.SNAPSHOT,
+            aggregation=perf.Aggregation.FINANCIAL_YEAR
+            if n % 4 == 0
+            else perf.Aggregation.SNAPSHOT,
             frequency=frequency_of(n),
             decimals=1 if is_percentage(n) else 0,
             order=n,
@@ -282,11 +284,14 @@ def main() -> None:
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must name a PostgreSQL server (the database is cpp_bench_pages)")
     setup_django(fresh_database(url, BENCH_DATABASE))
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment(debug=False)  # the test client's host, DEBUG off as in production
+    from django.conf import settings
     from django.core.signals import request_started
     from django.db import reset_queries
+
+    # As in production, DEBUG off; the test client's host allowed. Not setup_test_environment:
+    # its instrumented template rendering copies the context at every include for the client.
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
     # Each request would otherwise empty the query log that CaptureQueriesContext reads.
     request_started.disconnect(reset_queries)
