@@ -11,8 +11,11 @@ from .models import Figure, Framework, ReportingMonth
 
 def months_with_figures(framework: Framework) -> list[datetime.date]:
     """Months with figures or an opened reporting month, newest first."""
+    # order_by(): Figure's default ordering would make DISTINCT run over (indicator, month),
+    # every figure row, instead of over the months.
     months = set(
         Figure.objects.filter(indicator__section__frameworks=framework)
+        .order_by()
         .values_list("month", flat=True)
         .distinct()
     )

@@ -48,7 +48,7 @@ from decimal import Decimal
 from . import performance as perf
 from .measurements import plain_number
 from .models import Benchmark, Figure, Framework, Indicator, Target
-from .summary import bands
+from .summary import bands, figures_since
 
 
 class Check(perf.StrEnum):
@@ -231,18 +231,14 @@ def check_month(
         for indicator in banded
     ]
     ids = [indicator.id for indicator in indicators]
-    # The month and the 36 before it: the previous figure, the changes into each of the 12
-    # months before a monthly indicator's month, and the changes of a termly or quarterly one.
     window = perf.previous_months(month, SPARSE_HISTORY_MONTHS + 1)
-    figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
-    for figure in Figure.objects.filter(
-        indicator_id__in=ids, month__gte=window[0], month__lte=month
-    ):
-        figures[figure.indicator_id][figure.month] = figure
+    figures = figures_since(
+        {indicator.id: first_month_checked(indicator, month) for indicator in indicators}, month
+    )
     year = perf.financial_year(month)
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
     benchmarks: dict[int, list[Benchmark]] = defaultdict(list)
-    for benchmark in Benchmark.objects.filter(indicator_id__in=ids).select_related("indicator"):
+    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
         benchmarks[benchmark.indicator_id].append(benchmark)
 
     issues: list[QualityIssue] = []
@@ -267,6 +263,15 @@ def check_month(
             if detail
         )
     return issues
+
+
+def first_month_checked(indicator: Indicator, month: datetime.date) -> datetime.date:
+    """The earliest month whose figure the checks of ``indicator`` use: the month before and
+    the 12 changes into it of a monthly indicator (13 months back), the 36 months of changes
+    of a termly or quarterly one."""
+    if indicator.frequency == perf.Frequency.MONTHLY:
+        return perf.previous_months(month, HISTORY_MONTHS + 2)[0]
+    return perf.previous_months(month, SPARSE_HISTORY_MONTHS + 1)[0]
 
 
 def _printed(indicator: Indicator, figure: Figure | None) -> Decimal | None:

@@ -12,9 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from accounts.people import name_of
 
-from .models import FigureRevision, Indicator, ReportingMonth
+from .models import Figure, FigureRevision, Indicator, ReportingMonth
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,25 @@ class Restatement:
 
 def restatements(
     indicator_ids: Iterable[int], months: Iterable[datetime.date]
-) -> dict[tuple[int, datetime.date], list[Restatement]]:
-    """Restatements of the given figures, newest first, keyed by (indicator id, month)."""
+) -> dict[tuple[int, datetime.date], Restatement]:
+    """The latest restatement of each of the given figures, keyed by (indicator id, month).
+
+    Pages mark a restated figure with its latest restatement only, so only the newest revision
+    of each figure is read (one per figure, found through the figure's index, whatever the length
+    of its history): a revision is a restatement when a month at or after the figure's was opened
+    before it, so if any revision of a figure is one, its newest is too.
+    """
     months = list(months)
     indicator_ids = list(indicator_ids)
-    opened = list(ReportingMonth.objects.values_list("framework_id", "month", "opened_at"))
-    if not opened or not months:
+    if not months or not indicator_ids:
+        return {}
+    # Only a month at or after the figure's can have printed it.
+    opened = list(
+        ReportingMonth.objects.filter(month__gte=min(months)).values_list(
+            "framework_id", "month", "opened_at"
+        )
+    )
+    if not opened:
         return {}
     # Which frameworks print each indicator: one query, not one per revision.
     frameworks: dict[int, set[int]] = defaultdict(set)
@@ -50,33 +65,39 @@ def restatements(
     ):
         if framework_id is not None:
             frameworks[indicator_id].add(framework_id)
-    revisions = (
+    newest = (
         FigureRevision.objects.filter(
-            figure__indicator_id__in=indicator_ids,
-            figure__month__in=months,
+            figure=OuterRef("pk"),
             is_new=False,
             # Nothing changed before the first month was opened can be a restatement.
             changed_at__gt=min(opened_at for _, _, opened_at in opened),
         )
-        .select_related("figure__indicator", "changed_by")
         .order_by("-changed_at", "-id")
+        .values("id")[:1]
     )
-    found: dict[tuple[int, datetime.date], list[Restatement]] = defaultdict(list)
-    for revision in revisions:
+    latest = (
+        Figure.objects.filter(indicator_id__in=indicator_ids, month__in=months)
+        .order_by()
+        .annotate(newest=Subquery(newest))
+        .filter(newest__isnull=False)
+        .values("newest")
+    )
+    found: dict[tuple[int, datetime.date], Restatement] = {}
+    for revision in FigureRevision.objects.filter(id__in=latest).select_related(
+        "figure__indicator", "changed_by"
+    ):
         figure = revision.figure
         printed_in = frameworks[figure.indicator_id]
         if any(
             framework in printed_in and month >= figure.month and opened_at < revision.changed_at
             for framework, month, opened_at in opened
         ):
-            found[(figure.indicator_id, figure.month)].append(
-                Restatement(
-                    old=revision.old_display,
-                    new=revision.new_display,
-                    changed_at=revision.changed_at,
-                    changed_by=name_of(revision.changed_by),
-                    upload_id=revision.upload_id,
-                    source=revision.source,
-                )
+            found[(figure.indicator_id, figure.month)] = Restatement(
+                old=revision.old_display,
+                new=revision.new_display,
+                changed_at=revision.changed_at,
+                changed_by=name_of(revision.changed_by),
+                upload_id=revision.upload_id,
+                source=revision.source,
             )
-    return dict(found)
+    return found

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from . import performance as perf
 from .measurements import plain_number
 from .models import Benchmark, Figure, Framework, Indicator, Outturn, Section, Target
@@ -132,20 +134,16 @@ def build_summary(
         )
     )
     ids = [indicator.id for indicator in indicators]
-    # Twelve months back is enough for every figure the summary uses: the three months shown,
-    # the year to date, and the previous figure of a termly or quarterly indicator.
-    earliest = min(perf.previous_months(month, 13)[0], months[0])
-    figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
-    for figure in Figure.objects.filter(
-        indicator_id__in=ids, month__gte=earliest, month__lte=month
-    ):
-        figures[figure.indicator_id][figure.month] = figure
+    figures = figures_since(
+        {indicator.id: first_month_needed(indicator, month, months) for indicator in indicators},
+        month,
+    )
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
     outturns: dict[int, dict[int, Outturn]] = defaultdict(dict)
     for outturn in Outturn.objects.filter(indicator_id__in=ids, year__in=outturn_years):
         outturns[outturn.indicator_id][outturn.year] = outturn
     benchmarks: dict[int, dict[perf.Measure, Benchmark]] = defaultdict(dict)
-    for benchmark in Benchmark.objects.filter(indicator_id__in=ids).select_related("indicator"):
+    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
         benchmarks[benchmark.indicator_id][perf.Measure(benchmark.measure)] = benchmark
 
     rows = {
@@ -177,6 +175,40 @@ def build_summary(
             for code, title, banded in bands(sections, indicators)
         ),
     )
+
+
+def first_month_needed(
+    indicator: Indicator, month: datetime.date, months: tuple[datetime.date, ...]
+) -> datetime.date:
+    """The earliest month whose figure the summary's row of ``indicator`` uses: the months shown
+    and the month before (a monthly indicator's DOT), from April on for a year to date, twelve
+    months back for the previous figure of a termly or quarterly indicator."""
+    first = min(months[0], perf.previous_months(month, 2)[0])
+    if indicator.aggregation == perf.Aggregation.FINANCIAL_YEAR:
+        first = min(first, perf.months_of_year(perf.financial_year(month))[0])
+    if indicator.frequency != perf.Frequency.MONTHLY:
+        first = min(first, perf.previous_months(month, 13)[0])
+    return first
+
+
+def figures_since(
+    firsts: dict[int, datetime.date], month: datetime.date
+) -> dict[int, dict[datetime.date, Figure]]:
+    """The figures of each indicator (id: first month needed) from its first month to ``month``,
+    by indicator and month, in one query: each indicator is read for the months it needs, not
+    the longest history any of them needs."""
+    by_first: dict[datetime.date, list[int]] = defaultdict(list)
+    for indicator_id, first in firsts.items():
+        by_first[first].append(indicator_id)
+    figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
+    if not by_first:
+        return figures
+    needed = Q()
+    for first, ids in by_first.items():
+        needed |= Q(indicator_id__in=ids, month__gte=first)
+    for figure in Figure.objects.filter(needed, month__lte=month).order_by():
+        figures[figure.indicator_id][figure.month] = figure
+    return figures
 
 
 def bands(
@@ -228,6 +260,8 @@ def summary_row(
         figure.indicator = indicator  # loaded already: printing a figure needs no query
     for outturn in outturns.values():
         outturn.indicator = indicator
+    for benchmark in benchmarks.values():
+        benchmark.indicator = indicator
     polarity = indicator.polarity_enum
     latest = _value(figures.get(month))
     previous, last = travel_pair(indicator, month, figures)
@@ -259,6 +293,8 @@ def ytd_cell(
     indicator: Indicator, month: datetime.date, figures: dict[datetime.date, Figure]
 ) -> Cell:
     """The year to date as at ``month``, marked partial when months of the year lack a figure."""
+    if indicator.aggregation != perf.Aggregation.FINANCIAL_YEAR:
+        return Cell("-")  # only a financial-year figure has a year to date (year_to_date)
     ytd = perf.year_to_date(
         indicator.aggregation_enum,
         indicator.kind_enum,

@@ -115,8 +115,8 @@ def test_a_rerun_of_a_reported_month_is_a_restatement(officer_client, sample, of
     found = restatements(
         [row.indicator_id for row in build_summary(sample, APRIL).rows], [datetime.date(2020, 3, 1)]
     )
-    (notes,) = found.values()
-    assert (notes[0].old, notes[0].new, notes[0].source) == ("595", "597", "rerun.csv")
+    (note,) = found.values()
+    assert (note.old, note.new, note.source) == ("595", "597", "rerun.csv")
     page = officer_client.get(reverse("indicators:summary", args=[sample.pk, "2020-04"]))
     assert "Restated: was 595, now 597" in page.content.decode()
 

@@ -33,8 +33,9 @@ def get(mapping: Any, key: Any) -> Any:
 
 
 @register.simple_tag
-def restatement(restated: dict, indicator_id: int, month: datetime.date) -> list:
-    return restated.get((indicator_id, month), [])
+def restatement(restated: dict, indicator_id: int, month: datetime.date) -> Any:
+    """The figure's latest restatement (``restatements.restatements``), or None."""
+    return restated.get((indicator_id, month))
 
 
 @register.inclusion_tag("indicators/_dot.html")
