@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from accounts.access import signed_in_user
+
 from .recording import Ref, write
 
 
@@ -31,5 +33,5 @@ def delete_selected(
         # One object is logged by LogEntry.save, which the receiver records already.
         if response is None and len(targets) > 1:
             for target in targets:
-                write(request.user, "admin.deleted", target, {})
+                write(signed_in_user(request), "admin.deleted", target, {})
     return response

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ExportMixin
 
+from accounts.access import signed_in_user
+
 from . import performance as perf
 from .exports import (
     BenchmarkExport,
@@ -161,7 +163,7 @@ class FigureAdmin(ExportMixin, admin.ModelAdmin):
         if old != obj.state():
             FigureRevision.objects.create(
                 figure=obj,
-                changed_by=request.user,
+                changed_by=signed_in_user(request),
                 source="admin",
                 **FigureRevision.columns_of(old, obj.state()),  # type: ignore[arg-type]
             )
