@@ -21,7 +21,11 @@ from accounts.access import signed_in_user
 from .recording import Ref, write
 
 
-@admin.action(permissions=["delete"], description=actions.delete_selected.short_description)
+# The stubs do not know the description Django's @admin.action sets on delete_selected.
+@admin.action(
+    permissions=["delete"],
+    description=actions.delete_selected.short_description,  # type: ignore[attr-defined]
+)
 def delete_selected(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]
 ) -> HttpResponse | None:
