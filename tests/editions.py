@@ -19,6 +19,7 @@ def approve(narrative: Narrative) -> Narrative:
     """Submit (as the section's head of service) and approve (as the approver) one narrative."""
     if narrative.status != Status.SUBMITTED:
         author = narrative.authors.first() or narrative.section.managers.first()
+        assert author is not None, f"{narrative.section} has no head of service"
         narrative = narrative_services.submit(narrative, author)
     return narrative_services.approve(narrative, user("approver"))
 

@@ -146,7 +146,8 @@ def reminders(day: str) -> dict[str, list[str]]:
     mail.outbox.clear()
     tasks.send_reminders.delay(day)
     return {
-        address: [m.subject for m in mail.outbox if address in m.to] for address in recipients()
+        address: [str(m.subject) for m in mail.outbox if address in m.to]
+        for address in recipients()
     }
 
 
