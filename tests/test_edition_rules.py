@@ -153,7 +153,7 @@ def test_private_downloads_are_never_cached(client, sample_month):
 # -- who acts -----------------------------------------------------------------------------------
 
 
-def test_nobody_is_not_the_system(sample_month):
+def test_nobody_is_not_the_system(sample_month) -> None:
     """``None`` was once the system skipping every check; now it is simply nobody."""
     with pytest.raises(services.EditionError, match="Only a performance officer generates"):
         services.generate_draft(sample_month, None)  # type: ignore[arg-type]

@@ -141,7 +141,7 @@ def test_a_month_already_open_is_refused_by_the_service(sample):
         open_month(sample, MAY, default_timetable(MAY), user("officer"))
 
 
-def test_only_officers_and_the_system_open_months(sample):
+def test_only_officers_and_the_system_open_months(sample) -> None:
     with pytest.raises(ValidationError, match="Only a performance officer"):
         open_month(sample, MAY, default_timetable(MAY), user("approver"))
     with pytest.raises(ValidationError, match="Only a performance officer"):
