@@ -46,6 +46,12 @@ class Cast:
             section.managers.add(head)
         return head
 
+    def named(self, username: str) -> User:
+        """The cast's person called ``username`` (``officer``, ``hos.lac``, ``nobody`` ...), for
+        tables of who may do what written with usernames."""
+        everyone = [self.officer, self.approver, self.panel, self.nobody, *self.heads.values()]
+        return next(user for user in everyone if user.username == username)
+
     def of(self, role: Role | None) -> User:
         """The cast's one person in ``role`` (None: nobody); for tests that go through roles."""
         if role is Role.HEAD_OF_SERVICE:
@@ -74,7 +80,7 @@ def person(username: str, role: Role | None = None, email: str | None = None) ->
     return user
 
 
-def cast() -> Cast:
+def make_cast() -> Cast:
     """The cast: the demo accounts as they are when present (the sample loaded them), else
     created; and ``nobody``."""
     usernames = [username for username, *_ in DEMO_ACCOUNTS]

@@ -11,8 +11,7 @@ from django.core.management import call_command
 
 from audit import triggers
 from indicators.models import Framework, Section
-from tests.cast import Cast
-from tests.cast import cast as make_cast
+from tests.cast import Cast, make_cast
 
 # The browser fixture (Playwright driving Debian's Chromium).
 pytest_plugins = ["tests.browser", "tests.worker", "tests.oidc"]

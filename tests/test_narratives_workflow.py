@@ -13,7 +13,7 @@ from accounts.roles import Role, ensure_roles
 from narratives import services
 from narratives.models import Action, Narrative, NarrativeVersion, Status, Transition
 from narratives.rules import Verb
-from tests.cast import Cast, cast, person
+from tests.cast import Cast, make_cast, person
 from tests.narrative_world import APRIL, World, bring_to, make_world
 
 MAY = datetime.date(2020, 5, 1)
@@ -377,7 +377,7 @@ def test_carry_forward_can_be_turned_off(world, april):
 def test_two_saves_at_once_from_the_same_version_one_wins():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    world = make_world(cast())
+    world = make_world(make_cast())
     narrative = world.narrative(world.open(APRIL))
     barrier = threading.Barrier(2)
     results: list[str] = []
