@@ -18,8 +18,12 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_sample_data
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Lint: style (ruff), layout (ruff format) and types (mypy with django-stubs; config in
+# pyproject.toml).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test: lint
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_BROKER_URL=$(TEST_BROKER_URL) $(PY) -m pytest

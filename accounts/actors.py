@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterator
 from typing import Literal, TypeAlias
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 
 class System(enum.Enum):
@@ -35,11 +35,12 @@ class System(enum.Enum):
 
 SYSTEM: Literal[System.SYSTEM] = System.SYSTEM
 
-# A user, or the system. (``AbstractBaseUser`` covers the configured user model.)
-Actor: TypeAlias = AbstractBaseUser | Literal[System.SYSTEM]
+# A user, or the system. (``User``: the project keeps Django's user model, AUTH_USER_MODEL unset;
+# the ``…_by`` foreign keys hold it.)
+Actor: TypeAlias = User | Literal[System.SYSTEM]
 
 
-def user_of(actor: Actor) -> AbstractBaseUser | None:
+def user_of(actor: Actor) -> User | None:
     """The user to store in a ``…_by`` foreign key: None when the system acted."""
     return None if actor is SYSTEM else actor
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
+from .access import signed_in_user
 from .actors import acting
 
 User = get_user_model()
@@ -19,5 +20,5 @@ admin.site.unregister(User)
 class UserAdmin(DjangoUserAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # Groups are roles: the receiver that records a role change learns who made it here.
-        with acting(request.user):
+        with acting(signed_in_user(request)):
             super().save_related(request, form, formsets, change)

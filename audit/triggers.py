@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-CREATE = {
+CREATE: dict[str, tuple[str, ...]] = {
     "postgresql": (
         """
         CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger
@@ -36,7 +36,7 @@ CREATE = {
         """,
     ),
 }
-DROP = {
+DROP: dict[str, tuple[str, ...]] = {
     "postgresql": (
         "DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event",
         "DROP FUNCTION IF EXISTS audit_event_append_only()",

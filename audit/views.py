@@ -98,7 +98,7 @@ def events(kind: str = "", user_contains: str = "") -> QuerySet[Event]:
     return rows.order_by("-at", "-id")
 
 
-def audit_page(kind: str = "", user_contains: str = "", page: object = 1) -> Page:
+def audit_page(kind: str = "", user_contains: str = "", page: int | str | None = 1) -> Page:
     """One page (PAGE_SIZE events, newest first); a bad page number gives page 1 and one past
     the end the last page."""
     return Paginator(events(kind, user_contains.strip()), PAGE_SIZE).get_page(page)

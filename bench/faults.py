@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import inspect
 import os
 import re
@@ -62,14 +63,17 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import stack  # bench/ is not a package: its folder is on the path
+from django.db import models
 from stack import Browser, table
 
 DATABASE = "cpp_faults"
+# A model with an ``indicator`` foreign key (its classes are imported once Django is set up).
+Row = TypeVar("Row", bound=models.Model)
 
 
 # -- the database -------------------------------------------------------------------------------
@@ -115,11 +119,7 @@ def grow_framework(copies: int) -> tuple[int, int]:
                     indicator.section = twin
                     indicator.save()
                     for model in (Figure, Target, Outturn, Benchmark):
-                        rows = list(model.objects.filter(indicator_id=old))
-                        for row in rows:
-                            row.pk = None
-                            row.indicator_id = indicator.pk
-                        model.objects.bulk_create(rows)
+                        copy_rows(model, old, indicator.pk)
         officer = get_user_model().objects.get(username="officer")
         for month in ReportingMonth.objects.filter(framework=framework):
             create_month_narratives(month, officer)
@@ -329,6 +329,15 @@ def part_a(running: stack.Stack, env: dict[str, str], options: Any) -> None:
 # -- (b) Redis down -----------------------------------------------------------------------------
 
 
+def copy_rows(model: type[Row], old: int, new: int) -> None:
+    """Copy the rows of indicator ``old`` to indicator ``new``."""
+    manager = model._default_manager
+    manager.bulk_create(
+        model(**{**values, "id": None, "indicator_id": new})
+        for values in manager.filter(indicator_id=old).values()
+    )
+
+
 def fetch(
     label: str, action: Callable[[], stack.Response], rows: list[list[Any]]
 ) -> stack.Response | None:
@@ -385,7 +394,7 @@ def part_b(running: stack.Stack, env: dict[str, str], redis: stack.Service, opti
     ]
     rows: list[list[Any]] = []
     for label, path in reads:
-        fetch(f"up: GET {label}", lambda path=path: reader.get(path), rows)
+        fetch(f"up: GET {label}", functools.partial(reader.get, path), rows)
     form = officer.get(month_page)
     baseline = fetch(
         "up: POST generate a draft (officer)",
@@ -403,7 +412,7 @@ def part_b(running: stack.Stack, env: dict[str, str], redis: stack.Service, opti
     if stack.redis_ping(options.redis_port):
         raise SystemExit("Redis did not stop")
     for label, path in reads:
-        fetch(f"down: GET {label}", lambda path=path: reader.get(path), rows)
+        fetch(f"down: GET {label}", functools.partial(reader.get, path), rows)
     form = officer.get(month_page)
     before = set(Edition.objects.values_list("pk", flat=True))
     generated = fetch(
@@ -427,7 +436,7 @@ def part_b(running: stack.Stack, env: dict[str, str], redis: stack.Service, opti
         + (", ".join(f"{e.label} {e.status}" for e in new) or "none created")
         + f"; the FOSTERING narrative {fostering.status}, {pending} e-mail(s) pending"
     ]
-    failed = [r for r in (generated, submitted) if r is not None and r.status >= 500]
+    failed: list[object] = [r for r in (generated, submitted) if r is not None and r.status >= 500]
     failed += [r for r in rows if r[0].startswith("down") and str(r[1]).startswith("5")]
     if failed:
         trace = traceback_of(web.log.read_text(errors="replace")[web_mark:])
@@ -449,7 +458,7 @@ def part_b(running: stack.Stack, env: dict[str, str], redis: stack.Service, opti
     reconnected = worker.wait_for_log("Connected to redis://", 120, since=worker_mark)
     rows.append(["worker connected again (after Redis started)", "-", f"{reconnected * 1000:.0f}"])
     for label, path in reads:
-        fetch(f"up again: GET {label}", lambda path=path: reader.get(path), rows)
+        fetch(f"up again: GET {label}", functools.partial(reader.get, path), rows)
     print(
         f"Redis down for {up_at - down_at:.1f} s (stopped; started again empty, as after a crash)"
     )

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import html
 import io
 import os
@@ -570,7 +571,9 @@ def profile(env: dict[str, str], site: Site) -> None:
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(users.get(username=username))
         client.get(path)
-        times, in_db, shapes = [], [], Counter()
+        times: list[float] = []
+        in_db: list[float] = []
+        shapes: Counter[str] = Counter()
         for _ in range(5):
             with CaptureQueriesContext(connection) as queries:
                 start = time.perf_counter()
@@ -619,7 +622,7 @@ def profile(env: dict[str, str], site: Site) -> None:
         )
     for label, client, path in slow:
         print(f"\n{label}: where the time goes (cProfile of 3 requests, the project's own code)")
-        print(hot_spots(lambda client=client, path=path: client.get(path), 3))
+        print(hot_spots(functools.partial(client.get, path), 3))
 
 
 def hot_spots(action: Callable[[], Any], times: int, top: int = 6) -> str:

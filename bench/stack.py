@@ -401,6 +401,7 @@ class Browser:
         headers: dict[str, str] | None = None,
     ) -> Response:
         parts = urlsplit(self.base)
+        assert parts.hostname, self.base
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
         sent = {"Host": f"{parts.hostname}:{parts.port}", "User-Agent": "cpp-bench"}
         if self.cookies:

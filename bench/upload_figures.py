@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -88,7 +88,7 @@ def setup_django(url: str) -> None:
 # -- the files ----------------------------------------------------------------------------------
 
 
-def csv_bytes(rows: list[list[object]]) -> bytes:
+def csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue().encode("utf-8")
@@ -154,8 +154,8 @@ def figure_rows(indicators: int, months: int, rerun: bool) -> list[list[str]]:
                     value = str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
                 rows.append([reference(number), month, value, str(numerator), str(denominator), ""])
             else:
-                value = 10 + (number * 13 + index * 7) % 900 + (1 if rerun else 0)
-                rows.append([reference(number), month, str(value), "", "", ""])
+                count = 10 + (number * 13 + index * 7) % 900 + (1 if rerun else 0)
+                rows.append([reference(number), month, str(count), "", "", ""])
     return rows
 
 
@@ -213,6 +213,7 @@ def figure_objects(indicators: int, months: int, rerun: bool = False) -> list[An
         top = Decimal(numerator) if numerator else None
         bottom = Decimal(denominator) if denominator else None
         if number is None and top is not None and bottom is not None:
+            assert indicator.factor is not None, ref
             number = perf.ratio_value(indicator.factor, top, bottom, indicator.decimals)
         objects.append(
             Figure(
@@ -258,7 +259,7 @@ class Reads:
             self.count += 1
             return original(*args, **kwargs)
 
-        pipeline.read_sheet = counted  # type: ignore[assignment]
+        pipeline.read_sheet = counted
 
 
 def steps_once(
@@ -368,7 +369,12 @@ def main() -> None:
         expect(plan.ok and applied is not None and applied.applied, f"{kind}: {plan.errors[:3]}")
     reads = Reads()
     vendor = connection.vendor
-    version = connection.Database.sqlite_version if vendor == "sqlite" else connection.pg_version
+    # Attributes of the SQLite and PostgreSQL backends that the base class (the stubs') lacks.
+    version = (
+        connection.Database.sqlite_version  # type: ignore[attr-defined]
+        if vendor == "sqlite"
+        else connection.pg_version  # type: ignore[attr-defined]
+    )
     print(f"{vendor} {version}; Django {django.get_version()}; {options.months} months")
     total = time.perf_counter()
     for size in sizes:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from accounts.access import roles_of
+from accounts.access import SignedInRequest, roles_of
 from accounts.roles import Role
 from indicators import performance as perf
 from indicators.models import Framework, ReportingMonth, Section, Upload
@@ -15,7 +15,7 @@ from reports.pages import issued_editions
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     roles = roles_of(request.user)
     framework = Framework.objects.order_by("name").first()
     month = latest_month(framework) if framework else None

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ExportMixin
 
+from accounts.access import signed_in_user
+
 from . import performance as perf
 from .exports import (
     BenchmarkExport,
@@ -132,12 +134,15 @@ class TargetAdmin(ExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
 
 
+REVISION_COLUMNS = ("changed_at", "changed_by", "source", "old_display", "new_display")
+
+
 class RevisionInline(admin.TabularInline):
     model = FigureRevision
     extra = 0
     can_delete = False
-    fields = ["changed_at", "changed_by", "source", "old_display", "new_display"]
-    readonly_fields = fields
+    fields = REVISION_COLUMNS
+    readonly_fields = REVISION_COLUMNS
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -161,9 +166,9 @@ class FigureAdmin(ExportMixin, admin.ModelAdmin):
         if old != obj.state():
             FigureRevision.objects.create(
                 figure=obj,
-                changed_by=request.user,
+                changed_by=signed_in_user(request),
                 source="admin",
-                **FigureRevision.columns_of(old, obj.state()),  # type: ignore[arg-type]
+                **FigureRevision.columns_of(old, obj.state()),
             )
 
 

@@ -9,6 +9,7 @@ buttons use the same resources.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 import tablib
@@ -237,8 +238,9 @@ def export_dataset(
     resource = EXPORTS[kind]()
     queryset = _limit(kind, resource.get_queryset(), framework, month)
     if kind == "indicators":
-        queryset = _in_framework_order(queryset, framework)
-    dataset = resource.export(queryset)
+        dataset = resource.export(_in_framework_order(queryset, framework))
+    else:
+        dataset = resource.export(queryset)
     return _escaped(list(dataset.headers or []), [list(row) for row in dataset])
 
 
@@ -272,7 +274,7 @@ def _limit(
     return queryset
 
 
-def _escaped(headers: list[str], rows: list[list[object]]) -> tablib.Dataset:
+def _escaped(headers: list[str], rows: Sequence[Sequence[object]]) -> tablib.Dataset:
     dataset = tablib.Dataset(headers=headers)
     for row in rows:
         dataset.append([escape_cell("" if cell is None else cell) for cell in row])

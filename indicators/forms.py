@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -29,9 +30,9 @@ class SummaryFilterForm(forms.Form):
         required=False, label="Exceptions only (red, worsening, or worse than SN average)"
     )
 
-    def __init__(self, *args: object, sections: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, sections: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [("", "All sections"), *sections]
+        cast(forms.ChoiceField, self.fields["section"]).choices = [("", "All sections"), *sections]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.form_class = "row row-cols-lg-auto g-3 align-items-end mb-3"
@@ -69,13 +70,14 @@ class OpenMonthForm(forms.ModelForm):
             for name in ["figures_due", "narratives_due", "signoff_due", "panel_date"]
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("open", "Open the month"))
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         framework, month = cleaned.get("framework"), cleaned.get("month")
         if (
             framework
@@ -96,7 +98,7 @@ class UploadForm(forms.Form):
         f"{settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB; the columns are those of formats.md.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("preview", "Upload and preview"))

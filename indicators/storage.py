@@ -16,11 +16,11 @@ from django.core.files.storage import FileSystemStorage
 class PrivateStorage(FileSystemStorage):
     """MEDIA_ROOT/private, read from the settings on every use (tests give each test its own)."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.MEDIA_ROOT / "private")
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 

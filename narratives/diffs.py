@@ -19,7 +19,7 @@ def diff_html(old: str, new: str) -> SafeString:
     """
     before, after = TOKENS.findall(old or ""), TOKENS.findall(new or "")
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    html = []
+    html: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             html.append(escape("".join(before[i1:i2])))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -41,7 +43,7 @@ class NarrativeTextForm(forms.Form):
     # The version the editor started from: a save from an older one is a conflict, not a loss.
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, action: str = "", **kwargs: object) -> None:
+    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(action, "save", "Save draft")
 
@@ -53,7 +55,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, action: str = "", **kwargs: object) -> None:
+    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             action, "return", "Return with changes requested", "btn-outline-danger"
@@ -67,6 +69,6 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, action: str = "", **kwargs: object) -> None:
+    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(action, "reopen", "Reopen for changes", "btn-outline-danger")

@@ -238,6 +238,9 @@ def save_text(
     """
     locked = _lock(narrative)
     _check(Verb.SAVE, locked, user)
+    # The rules let only the section's authors save: a person, never the system.
+    author = user_of(user)
+    assert author is not None
     yours = Text(_clean(changes), _clean(data_notes))
     if len(yours.changes) > MAX_TEXT or len(yours.data_notes) > MAX_TEXT:
         raise WorkflowError(f"Each text may be at most {MAX_TEXT:,} characters.")
@@ -251,9 +254,9 @@ def save_text(
         number=locked.version,
         changes=yours.changes,
         data_notes=yours.data_notes,
-        saved_by=user_of(user),
+        saved_by=author,
     )
-    locked.changes, locked.data_notes, locked.updated_by = yours.changes, yours.data_notes, user
+    locked.changes, locked.data_notes, locked.updated_by = yours.changes, yours.data_notes, author
     started = locked.status == Status.NOT_STARTED
     if started:
         locked.status = Status.DRAFT
@@ -261,7 +264,7 @@ def save_text(
         update_fields=["changes", "data_notes", "version", "status", "updated_by", "updated_at"]
     )
     # A manager added to the section after the month opened becomes an author by writing.
-    locked.authors.add(user)
+    locked.authors.add(author)
     if started:
         _record(locked, user, Action.START, Status.NOT_STARTED, version=version)
     audit.record(user, "narrative.saved", locked, version=version.number)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import STAFF_ROLES, role_required, roles_of
+from accounts.access import STAFF_ROLES, SignedInRequest, role_required, roles_of
 from accounts.roles import Role
 from indicators.models import ReportingMonth
 
@@ -120,7 +120,7 @@ def dashboard(request: HttpRequest, month_id: int) -> HttpResponse:
 
 @role_required(Role.PERFORMANCE_OFFICER)
 @require_POST
-def create_missing(request: HttpRequest, month_id: int) -> HttpResponse:
+def create_missing(request: SignedInRequest, month_id: int) -> HttpResponse:
     """Create the narratives a month lacks (opened before narratives, or a section added)."""
     month = get_object_or_404(ReportingMonth.objects.select_related("framework"), pk=month_id)
     try:
@@ -138,7 +138,7 @@ def narrative_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF_ROLES)
 @require_POST
-def save(request: HttpRequest, pk: int) -> HttpResponse:
+def save(request: SignedInRequest, pk: int) -> HttpResponse:
     narrative = _narrative(pk)
     form = NarrativeTextForm(request.POST, action=_url(narrative, Verb.SAVE))
     unsaved = {

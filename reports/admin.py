@@ -4,9 +4,11 @@ logo, each framework's report wording, and the charts a section's indicators sha
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from PIL import Image, UnidentifiedImageError
 
 from .models import CombinedChart, CouncilSettings, ReportSettings
@@ -19,7 +21,7 @@ class CouncilSettingsForm(forms.ModelForm):
         model = CouncilSettings
         fields = ["name", "directorate", "department", "team", "contact", "logo"]
 
-    def clean_logo(self):  # type: ignore[no-untyped-def]
+    def clean_logo(self) -> Any:
         """A PNG or JPEG of at most 1 MB, refused with the reason otherwise."""
         logo = self.cleaned_data.get("logo")
         if not logo or not hasattr(logo, "read"):
@@ -44,11 +46,11 @@ class CouncilSettingsAdmin(admin.ModelAdmin):
     form = CouncilSettingsForm
     list_display = ["name", "directorate", "team"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # One row: the council's.
         return super().has_add_permission(request) and not CouncilSettings.objects.exists()
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -103,9 +105,10 @@ class CombinedChartForm(forms.ModelForm):
         model = CombinedChart
         fields = ["section", "title", "kind", "indicators", "order"]
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         """Two or more indicators, all of the chart's section."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         section, indicators = data.get("section"), data.get("indicators")
         if section is not None and indicators is not None:
             if len(indicators) < 2:

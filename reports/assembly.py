@@ -307,6 +307,6 @@ def changed_parts(signed: snapshot.Report, now: snapshot.Report) -> list[str]:
     if signed["paper"] != now["paper"]:
         changed.append("the covering paper")
     wording = ("council", "panel", "cover_note")
-    if any(signed.get(key) != now.get(key) for key in wording):  # type: ignore[misc]
+    if any(signed.get(key) != now.get(key) for key in wording):
         changed.append("the council's wording")
     return changed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -32,7 +34,7 @@ class PaperForm(forms.Form):
     """The covering paper's own fields (seed `002_…`), in the paper's order; key issues come
     from the narratives."""
 
-    def __init__(self, *args: object, action: str = "", **kwargs: object) -> None:
+    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in papers.FIELDS:
             self.fields[field.key] = paper_field(field)

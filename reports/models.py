@@ -8,6 +8,8 @@ of the same number, and nothing in the product writes to an edition once it is r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -145,7 +147,7 @@ class CouncilSettings(models.Model):
     def __str__(self) -> str:
         return self.name or "Council settings"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import datetime
-from typing import TypedDict
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
 from indicators.charts import Chart
 
@@ -160,14 +161,14 @@ class SchemaError(ValueError):
     """A snapshot this version cannot draw."""
 
 
-def current(report: dict) -> Report:
+def current(report: Mapping[str, Any]) -> Report:
     """``report`` in today's shape: as it is, or read up from an older schema; refused clearly
     when it is of a schema this version does not know."""
     schema = report.get("schema")
     if schema == SCHEMA:
         return report  # type: ignore[return-value]
     if schema == 1:
-        return upgrade_1(report)
+        return upgrade_1(dict(report))
     raise SchemaError(
         f"unknown snapshot schema {schema!r} (this version draws schemas 1 to {SCHEMA})"
     )

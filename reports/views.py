@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.access import STAFF_ROLES, role_required
+from accounts.access import STAFF_ROLES, SignedInRequest, role_required
 from accounts.roles import Role
 from indicators.models import ReportingMonth
 
@@ -120,7 +120,7 @@ def rebuild(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.PERFORMANCE_OFFICER)
-def paper(request: HttpRequest, month_id: int) -> HttpResponse:
+def paper(request: SignedInRequest, month_id: int) -> HttpResponse:
     reporting_month = _month(month_id)
     action = reverse("reports:paper", args=[reporting_month.pk])
     if request.method == "POST":

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from audit import triggers
-from indicators.models import Framework
+from indicators.models import Framework, Section
+from tests.cast import Cast, make_cast
 
 # The browser fixture (Playwright driving Debian's Chromium).
 pytest_plugins = ["tests.browser", "tests.worker", "tests.oidc"]
@@ -26,6 +29,39 @@ def sample_month(db):
     """The whole sample as ``make run`` loads it: April 2020 open, narratives in draft."""
     call_command("load_sample_data", stdout=io.StringIO())
     return Framework.objects.get(name="Corporate Parenting").months.get()
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """The one test cast (tests/cast.py): the demo accounts, one named person per role."""
+    return make_cast()
+
+
+@pytest.fixture
+def officer(cast: Cast) -> User:
+    return cast.officer
+
+
+@pytest.fixture
+def approver(cast: Cast) -> User:
+    return cast.approver
+
+
+@pytest.fixture
+def panel(cast: Cast) -> User:
+    return cast.panel
+
+
+@pytest.fixture
+def nobody(cast: Cast) -> User:
+    """Signed in, no role."""
+    return cast.nobody
+
+
+@pytest.fixture
+def head_of_service(cast: Cast) -> Callable[[Section | str], User]:
+    """``head_of_service("LAC")`` or ``head_of_service(section)``: that section's head."""
+    return cast.head_of_service
 
 
 @pytest.fixture(autouse=True)

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth import get_user_model
-
 from indicators.models import ReportingMonth
 from narratives import services as narrative_services
 from narratives.models import Narrative, Status
-
-
-def user(username: str) -> Any:
-    return get_user_model().objects.get(username=username)
+from tests.cast import make_cast
 
 
 def approve(narrative: Narrative) -> Narrative:
     """Submit (as the section's head of service) and approve (as the approver) one narrative."""
     if narrative.status != Status.SUBMITTED:
         author = narrative.authors.first() or narrative.section.managers.first()
+        assert author is not None, f"{narrative.section} has no head of service"
         narrative = narrative_services.submit(narrative, author)
-    return narrative_services.approve(narrative, user("approver"))
+    return narrative_services.approve(narrative, make_cast().approver)
 
 
 def approve_all(reporting_month: ReportingMonth, but: str | None = None) -> None:

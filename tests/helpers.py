@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 
@@ -22,13 +23,13 @@ from indicators.models import (
 )
 
 
-def csv_bytes(rows: list[list[object]], bom: bool = False) -> bytes:
+def csv_bytes(rows: Sequence[Sequence[object]], bom: bool = False) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
+def xlsx_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     for row in rows:

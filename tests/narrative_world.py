@@ -1,23 +1,22 @@
 """Test data for the narrative workflow, built in code (used by tests/test_narratives_*.py).
 
-A small world: one framework with two sections (LAC and FOSTERING), one user per role (the head
-of service of each section), and April 2020 opened through ``open_month`` like an officer does.
+A small world: one framework with two sections (LAC and FOSTERING), whose heads of service are
+the cast's (tests/cast.py), and April 2020 opened through ``open_month`` by the cast's officer.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
-from accounts.roles import Role, ensure_roles
 from indicators.models import Framework, FrameworkSection, ReportingMonth, Section
 from indicators.services import open_month
 from narratives import services
 from narratives.models import Narrative, Status
 from narratives.samples import sample_narratives  # noqa: F401
+from tests.cast import Cast
 
 APRIL = datetime.date(2020, 4, 1)
 
@@ -35,38 +34,42 @@ def timetable(month: datetime.date) -> dict[str, datetime.date]:
     }
 
 
-def make_user(username: str, role: Role | None, email: str | None = None) -> Any:
-    groups = ensure_roles()
-    first, _, last = username.replace(".", " ").title().partition(" ")
-    user = get_user_model().objects.create_user(
-        username=username,
-        password="x",
-        first_name=first,
-        last_name=last,
-        email=f"{username}@example.gov.uk" if email is None else email,
-    )
-    if role is not None:
-        user.groups.set([groups[role]])
-    return user
-
-
 @dataclass
 class World:
     framework: Framework
     lac: Section
     fostering: Section
-    users: dict[str, Any]
+    cast: Cast
+
+    @property
+    def hos(self) -> User:
+        """The head of service of LAC."""
+        return self.cast.head_of_service(self.lac.code)
+
+    @property
+    def other_hos(self) -> User:
+        """The head of service of FOSTERING."""
+        return self.cast.head_of_service(self.fostering.code)
+
+    def who(self, name: str) -> User:
+        """A person by the name tests go through: officer, hos (of LAC), other_hos (of
+        FOSTERING), approver, panel."""
+        return {
+            "officer": self.cast.officer,
+            "hos": self.hos,
+            "other_hos": self.other_hos,
+            "approver": self.cast.approver,
+            "panel": self.cast.panel,
+        }[name]
 
     def open(self, month: datetime.date = APRIL, **changes: datetime.date) -> ReportingMonth:
-        return open_month(
-            self.framework, month, {**timetable(month), **changes}, self.users["officer"]
-        )
+        return open_month(self.framework, month, {**timetable(month), **changes}, self.cast.officer)
 
     def narrative(self, month: ReportingMonth, section: Section | None = None) -> Narrative:
         return Narrative.objects.get(reporting_month=month, section=section or self.lac)
 
 
-def make_world() -> World:
+def make_world(cast: Cast) -> World:
     framework = Framework.objects.create(name="Corporate Parenting")
     lac = Section.objects.create(
         code="LAC", title="LOOKED AFTER CHILDREN", definition="Children in care."
@@ -74,23 +77,16 @@ def make_world() -> World:
     fostering = Section.objects.create(code="FOSTERING", title="FOSTERING", definition="Carers.")
     FrameworkSection.objects.create(framework=framework, section=lac, order=1)
     FrameworkSection.objects.create(framework=framework, section=fostering, order=2)
-    users = {
-        "officer": make_user("officer", Role.PERFORMANCE_OFFICER),
-        "hos": make_user("hos.lac", Role.HEAD_OF_SERVICE),
-        "other_hos": make_user("hos.fostering", Role.HEAD_OF_SERVICE),
-        "approver": make_user("approver", Role.APPROVER),
-        "panel": make_user("panel", Role.PANEL_MEMBER),
-    }
-    lac.managers.set([users["hos"]])
-    fostering.managers.set([users["other_hos"]])
-    return World(framework, lac, fostering, users)
+    cast.head_of_service(lac)
+    cast.head_of_service(fostering)
+    return World(framework, lac, fostering, cast)
 
 
 def bring_to(narrative: Narrative, status: Status, world: World, text: str = "") -> Narrative:
     """Take a narrative from not started to ``status`` through the real verbs."""
-    author, approver = world.users["hos"], world.users["approver"]
+    author, approver = world.hos, world.cast.approver
     if narrative.section_id == world.fostering.pk:
-        author = world.users["other_hos"]
+        author = world.other_hos
     if status == Status.NOT_STARTED:
         return narrative
     services.save_text(

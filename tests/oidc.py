@@ -208,7 +208,9 @@ class Browser:
     ) -> requests.Response | str:
         """Fill in and send the form on the provider's ``page`` (its hidden fields kept)."""
         assert page.url.startswith(self.provider.issuer), page.url
-        action = unescape(re.search(r'<form[^>]*action="([^"]+)"', page.text).group(1))
+        form = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+        assert form, page.text
+        action = unescape(form.group(1))
         inputs = re.findall(r'<input[^>]*name="([^"]+)"(?:[^>]*value="([^"]*)")?', page.text)
         data = {name: unescape(value) for name, value in inputs}
         data.update(fields)

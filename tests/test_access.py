@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from indicators.importing.uploads import receive_upload
+from tests.cast import PASSWORD
 from tests.helpers import csv_bytes
 
 OFFICER, HEAD, APPROVER, PANEL = "officer", "hos.lac", "approver", "panel"
@@ -33,17 +33,16 @@ def pages(framework_id: int, upload_id: int) -> list[tuple[str, set[str]]]:
 
 
 @pytest.fixture
-def upload(sample):
-    officer = get_user_model().objects.get(username=OFFICER)
+def upload(sample, officer):
     content = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-05", "610"]])
     upload = receive_upload("figures", "may.csv", content, officer)
     return upload
 
 
 @pytest.mark.parametrize("username", [OFFICER, HEAD, APPROVER, PANEL, None])
-def test_every_page_answers_each_role_as_it_should(client, sample, upload, username):
+def test_every_page_answers_each_role_as_it_should(client, sample, upload, cast, username):
     if username:
-        client.force_login(get_user_model().objects.get(username=username))
+        client.force_login(cast.named(username))
     for url, allowed in pages(sample.pk, upload.pk):
         response = client.get(url)
         if username is None:
@@ -57,8 +56,8 @@ def test_every_page_answers_each_role_as_it_should(client, sample, upload, usern
 
 
 @pytest.mark.parametrize("username", [HEAD, APPROVER, PANEL])
-def test_only_officers_can_upload_confirm_or_revert(client, sample, upload, username):
-    client.force_login(get_user_model().objects.get(username=username))
+def test_only_officers_can_upload_confirm_or_revert(client, sample, upload, cast, username):
+    client.force_login(cast.named(username))
     for name in ("indicators:upload_confirm", "indicators:upload_revert"):
         response = client.post(reverse(name, args=[upload.pk]), {"checksum": upload.checksum})
         assert response.status_code == 403
@@ -77,13 +76,13 @@ def test_only_officers_can_upload_confirm_or_revert(client, sample, upload, user
         "/uploads/999999/",
     ],
 )
-def test_nonsense_addresses_are_not_found_not_errors(client, sample, url):
-    client.force_login(get_user_model().objects.get(username=OFFICER))
+def test_nonsense_addresses_are_not_found_not_errors(client, sample, officer, url):
+    client.force_login(officer)
     assert client.get(url).status_code == 404
 
 
-def test_bad_filter_values_are_ignored_with_the_form_errors(client, sample):
-    client.force_login(get_user_model().objects.get(username=OFFICER))
+def test_bad_filter_values_are_ignored_with_the_form_errors(client, sample, officer):
+    client.force_login(officer)
     url = reverse("indicators:summary", args=[sample.pk, "2020-04"])
     response = client.get(url, {"rag": "<script>", "section": "NOPE"})
     assert response.status_code == 200
@@ -95,5 +94,5 @@ def test_sign_in_page_and_wrong_password(client, sample):
     response = client.post(reverse("login"), {"username": OFFICER, "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
-    response = client.post(reverse("login"), {"username": OFFICER, "password": "cpp-demo-2020"})
+    response = client.post(reverse("login"), {"username": OFFICER, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("home")

@@ -10,7 +10,6 @@ coloured RAG cell also shows its letter. A screenshot of each page goes to test-
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from narratives import services as narrative_services
 from narratives.models import Narrative
@@ -32,10 +31,6 @@ RAG_CELLS = """() => Array.from(document.querySelectorAll('.rag-R, .rag-A, .rag-
   copy.querySelectorAll('.visually-hidden').forEach(n => n.remove());
   return [letter, copy.textContent.trim(), cell.outerHTML.slice(0, 200)];
 })"""
-
-
-def user(username: str):
-    return get_user_model().objects.get(username=username)
 
 
 class Checker:
@@ -103,7 +98,9 @@ def sign_out(page) -> None:
     page.wait_for_url("**/accounts/login/**")
 
 
-def test_every_page_meets_wcag_22_aa(browser_page, sample_month, tmp_path):
+def test_every_page_meets_wcag_22_aa(
+    browser_page, sample_month, tmp_path, approver, head_of_service, officer
+):
     page = browser_page
     check = Checker(page)
     month = sample_month
@@ -133,7 +130,7 @@ def test_every_page_meets_wcag_22_aa(browser_page, sample_month, tmp_path):
     sign_out(page)
 
     # Approver: the narrative once submitted (the review form and what changed).
-    narrative_services.submit(lac, user("hos.lac"))
+    narrative_services.submit(lac, head_of_service("LAC"))
     sign_in(page, "approver")
     check.check("home-approver")
     check.visit("narratives-dashboard-approver", f"/months/{month.pk}/narratives/")
@@ -142,7 +139,7 @@ def test_every_page_meets_wcag_22_aa(browser_page, sample_month, tmp_path):
     sign_out(page)
 
     # Performance officer: every page of the performance, upload and report cycle.
-    draft = report_services.generate_draft(month, user("officer"))
+    draft = report_services.generate_draft(month, officer)
     draft.refresh_from_db()
     assert draft.is_ready, draft.error
     sign_in(page, "officer")
@@ -181,10 +178,10 @@ def test_every_page_meets_wcag_22_aa(browser_page, sample_month, tmp_path):
     check.check("home-panel-nothing-issued")
     check.visit("forbidden", "/performance/", status=403)
     approve_all(month)
-    signed = report_services.generate_draft(month, user("officer"))
+    signed = report_services.generate_draft(month, officer)
     signed.refresh_from_db()
-    report_services.sign_off(signed, user("approver"))
-    issued = report_services.issue_report(month, user("officer"))
+    report_services.sign_off(signed, approver)
+    issued = report_services.issue_report(month, officer)
     issued.refresh_from_db()
     assert issued.is_ready, issued.error
     check.visit("home-panel", "/")

@@ -22,10 +22,6 @@ from indicators.models import Section
 from tests.browser import DEMO_PASSWORD
 
 
-def user(username: str):
-    return get_user_model().objects.get(username=username)
-
-
 def sign_in(client: Client, username: str, password: str) -> int:
     return client.post(reverse("login"), {"username": username, "password": password}).status_code
 
@@ -37,12 +33,12 @@ def latest(verb: str) -> Event:
 # -- the table ----------------------------------------------------------------------------------
 
 
-def test_record_names_the_actor_the_verb_and_the_target(sample):
+def test_record_names_the_actor_the_verb_and_the_target(sample, officer):
     section = Section.objects.get(code="LAC")
-    event = audit.record(user("officer"), "admin.changed", section, change="title")
+    event = audit.record(officer, "admin.changed", section, change="title")
     event.refresh_from_db()
     assert (event.actor, event.actor_name, event.verb) == (
-        user("officer"),
+        officer,
         "officer",
         "admin.changed",
     )
@@ -95,24 +91,24 @@ def test_the_orm_cannot_change_or_delete_an_event_either(db):
     assert Event.objects.get().verb == "month.opened"
 
 
-def test_an_account_with_events_is_deactivated_not_deleted(sample):
-    audit.record(user("approver"), "edition.signed_off")
+def test_an_account_with_events_is_deactivated_not_deleted(sample, approver):
+    audit.record(approver, "edition.signed_off")
     with pytest.raises(ProtectedError):
-        user("approver").delete()
-    assert Event.objects.get(verb="edition.signed_off").actor == user("approver")
+        approver.delete()
+    assert Event.objects.get(verb="edition.signed_off").actor == approver
 
 
 # -- sign-ins, the admin and roles --------------------------------------------------------------
 
 
-def test_sign_ins_sign_outs_and_failures_are_events(sample):
+def test_sign_ins_sign_outs_and_failures_are_events(sample, officer):
     client = Client()
     assert sign_in(client, "officer", DEMO_PASSWORD) == 302
     assert client.post(reverse("logout")).status_code == 302
     assert sign_in(Client(), "approver", "not-the-password") == 200
-    assert latest("auth.signed_in").actor == user("officer")
+    assert latest("auth.signed_in").actor == officer
     assert latest("auth.signed_in").details == {"address": "127.0.0.1"}
-    assert latest("auth.signed_out").actor == user("officer")
+    assert latest("auth.signed_out").actor == officer
     failed = latest("auth.sign_in_failed")
     assert (failed.actor, failed.actor_name) == (None, "approver")
     assert failed.details == {"address": "127.0.0.1", "locked_out": False}
@@ -126,18 +122,18 @@ def test_the_failure_that_locks_an_account_says_so(sample):
 
 
 @pytest.fixture
-def admin_client(client, sample):
-    client.force_login(user("officer"))
+def admin_client(client, sample, officer):
+    client.force_login(officer)
     return client
 
 
-def test_admin_additions_changes_and_deletions_are_events(admin_client):
+def test_admin_additions_changes_and_deletions_are_events(admin_client, officer):
     form = {"code": "NEW-SECTION", "title": "New section", "definition": "", "managers": []}
     assert admin_client.post(reverse("admin:indicators_section_add"), form).status_code == 302
     section = Section.objects.get(code="NEW-SECTION")
     added = latest("admin.added")
     assert (added.actor, added.target_type, added.target_id) == (
-        user("officer"),
+        officer,
         "indicators.section",
         str(section.pk),
     )
@@ -150,13 +146,13 @@ def test_admin_additions_changes_and_deletions_are_events(admin_client):
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     deleted = latest("admin.deleted")
     assert (deleted.actor, deleted.target_id, deleted.target_repr) == (
-        user("officer"),
+        officer,
         str(section.pk),
         "Renamed section",
     )
 
 
-def test_several_objects_deleted_at_once_are_one_event_each(admin_client):
+def test_several_objects_deleted_at_once_are_one_event_each(admin_client, officer):
     spare = [Section.objects.create(code=f"SPARE-{n}", title=f"Spare {n}") for n in range(3)]
     response = admin_client.post(
         reverse("admin:indicators_section_changelist"),
@@ -166,7 +162,7 @@ def test_several_objects_deleted_at_once_are_one_event_each(admin_client):
     assert not Section.objects.filter(code__startswith="SPARE-").exists()
     deleted = Event.objects.filter(verb="admin.deleted")
     assert sorted(e.target_repr for e in deleted) == ["Spare 0", "Spare 1", "Spare 2"]
-    assert {e.actor for e in deleted} == {user("officer")}
+    assert {e.actor for e in deleted} == {officer}
 
 
 def test_the_delete_confirmation_page_records_nothing(admin_client):
@@ -179,10 +175,9 @@ def test_the_delete_confirmation_page_records_nothing(admin_client):
     assert not Event.objects.filter(verb="admin.deleted").exists()
 
 
-def test_roles_granted_and_revoked_in_the_admin_name_who_did_it(client, sample):
+def test_roles_granted_and_revoked_in_the_admin_name_who_did_it(client, sample, panel):
     boss = get_user_model().objects.create_superuser("boss", password="x")
     client.force_login(boss)
-    panel = user("panel")
     groups = ensure_roles()
     form = {
         "username": "panel",
@@ -205,8 +200,7 @@ def test_roles_granted_and_revoked_in_the_admin_name_who_did_it(client, sample):
     assert (revoked.actor, revoked.details) == (boss, {"role": "Panel member"})
 
 
-def test_roles_changed_outside_the_admin_are_the_systems(sample):
-    approver = user("approver")
+def test_roles_changed_outside_the_admin_are_the_systems(sample, approver):
     approver.groups.add(Group.objects.get(name=Role.PANEL_MEMBER.value))
     approver.groups.clear()
     assert latest("role.granted").actor_name == "system"
@@ -220,8 +214,8 @@ def test_roles_changed_outside_the_admin_are_the_systems(sample):
 
 
 @pytest.fixture
-def history(sample):
-    officer, approver = user("officer"), user("approver")
+def history(sample, approver, officer):
+    officer, approver = officer, approver
     assert sign_in(Client(), "officer", DEMO_PASSWORD) == 302
     assert sign_in(Client(), "approver", "not-the-password") == 200
     audit.record(officer, "month.opened", None, panel_date="2020-06-01")
@@ -233,8 +227,8 @@ def whats(kind: str = "", user_contains: str = "") -> list[str]:
     return [event.verb for event in audit_page(kind, user_contains).object_list]
 
 
-def test_the_officer_reads_the_log_in_words(client, history):
-    client.force_login(user("officer"))
+def test_the_officer_reads_the_log_in_words(client, history, officer):
+    client.force_login(officer)
     response = client.get(reverse("audit"))
     assert response.status_code == 200
     page = response.content.decode()
@@ -251,27 +245,27 @@ def test_the_officer_reads_the_log_in_words(client, history):
     assert '<th scope="col">When</th>' in page and "<caption" in page
 
 
-def test_the_log_is_newest_first_and_filters_by_kind_and_username(client, history):
+def test_the_log_is_newest_first_and_filters_by_kind_and_username(client, history, officer):
     events = list(audit_page().object_list)
     assert [e.id for e in events] == sorted((e.id for e in events), reverse=True)
     assert set(whats("auth")) == {"auth.signed_in", "auth.sign_in_failed"}
     assert whats(user_contains="APPROV") == ["narrative.approved", "auth.sign_in_failed"]
     assert whats("edition", "system") == ["edition.build_failed"]
-    client.force_login(user("officer"))
+    client.force_login(officer)
     page = client.get(reverse("audit"), {"kind": "month", "user": "offic"}).content.decode()
     assert "Opened a month" in page and "Narrative:" not in page and "Signed in" not in page
 
 
-def test_an_unknown_kind_shows_everything(client, history):
-    client.force_login(user("officer"))
+def test_an_unknown_kind_shows_everything(client, history, officer):
+    client.force_login(officer)
     response = client.get(reverse("audit"), {"kind": "nonsense"})
     assert response.status_code == 200
     assert "Signed in" in response.content.decode()
 
 
-@pytest.mark.parametrize("username", ["approver", "hos.lac", "panel"])
-def test_other_roles_are_refused(client, sample, username):
-    client.force_login(user(username))
+@pytest.mark.parametrize("role", [Role.APPROVER, Role.HEAD_OF_SERVICE, Role.PANEL_MEMBER])
+def test_other_roles_are_refused(client, sample, cast, role):
+    client.force_login(cast.of(role))
     assert client.get(reverse("audit")).status_code == 403
 
 
@@ -281,10 +275,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_only_officers_see_the_audit_link(client, sample):
-    client.force_login(user("officer"))
+def test_only_officers_see_the_audit_link(client, sample, approver, officer):
+    client.force_login(officer)
     assert reverse("audit") in client.get(reverse("home")).content.decode()
-    client.force_login(user("approver"))
+    client.force_login(approver)
     assert reverse("audit") not in client.get(reverse("home")).content.decode()
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from accounts.actors import SYSTEM
 from audit.models import Event
@@ -23,10 +22,6 @@ from reports.models import BuildStatus, Edition
 from tests.editions import approve_all
 
 MAY = datetime.date(2020, 5, 1)
-
-
-def user(username: str):
-    return get_user_model().objects.get(username=username)
 
 
 class Log:
@@ -51,8 +46,8 @@ def log(sample_month) -> Log:
     return Log()
 
 
-def test_the_narrative_verbs(sample_month, log):
-    hos, approver, officer = user("hos.lac"), user("approver"), user("officer")
+def test_the_narrative_verbs(sample_month, log, approver, head_of_service, officer):
+    hos, approver, officer = head_of_service("LAC"), approver, officer
     lac = Narrative.objects.get(reporting_month=sample_month, section__code="LAC")
     target = about(lac)
 
@@ -80,12 +75,12 @@ def test_the_narrative_verbs(sample_month, log):
     }
 
 
-def test_opening_a_month_and_its_narratives(sample_month, log):
+def test_opening_a_month_and_its_narratives(sample_month, log, approver, head_of_service, officer):
     april_lac = Narrative.objects.get(reporting_month=sample_month, section__code="LAC")
-    narratives.submit(april_lac, user("hos.lac"))
-    narratives.approve(april_lac, user("approver"))
+    narratives.submit(april_lac, head_of_service("LAC"))
+    narratives.approve(april_lac, approver)
     log.new()
-    may = open_month(sample_month.framework, MAY, default_timetable(MAY), user("officer"))
+    may = open_month(sample_month.framework, MAY, default_timetable(MAY), officer)
     events = log.new()
     assert events[0] == ("officer", "month.opened", *about(may))
     created = {e[3] for e in events if e[1] == "narrative.created"}
@@ -94,7 +89,7 @@ def test_opening_a_month_and_its_narratives(sample_month, log):
     may_lac = may_narratives.get(section__code="LAC")
     assert ("officer", "narrative.carried_forward", *about(may_lac)) in events
     fostering = may_narratives.get(section__code="FOSTERING")
-    narratives.save_text(fostering, user("hos.fostering"), "May's text.", "", 0)
+    narratives.save_text(fostering, head_of_service("FOSTERING"), "May's text.", "", 0)
     assert log.new() == [
         ("hos.fostering", "narrative.started", *about(fostering)),
         ("hos.fostering", "narrative.saved", *about(fostering)),
@@ -109,8 +104,8 @@ def test_a_month_opened_by_the_system(sample_month, log):
     assert {e[0] for e in events} == {"system"}
 
 
-def test_the_edition_verbs(sample_month, log):
-    officer, approver = user("officer"), user("approver")
+def test_the_edition_verbs(sample_month, log, approver, officer):
+    officer, approver = officer, approver
     approve_all(sample_month)
     paper = {**assembly.paper_of(sample_month), "title": "Corporate Parenting, April 2020"}
     reports.save_paper(sample_month, officer, paper)
@@ -131,24 +126,24 @@ def test_the_edition_verbs(sample_month, log):
     assert {e[0] for e in locked} == {"officer"}
 
 
-def test_a_failed_build_and_building_again(sample_month, log):
+def test_a_failed_build_and_building_again(sample_month, log, officer):
     draft = reports.generate_draft(sample_month, SYSTEM)
     assert log.new() == [("system", "edition.drafted", *about(draft))]
     Edition.objects.filter(pk=draft.pk).update(snapshot={"schema": 0})
     assert reports.build_edition(draft.pk) == BuildStatus.FAILED
     assert log.new() == [("system", "edition.build_failed", *about(draft))]
     assert "schema" in Event.objects.latest("id").details["error"]
-    reports.rebuild(Edition.objects.get(pk=draft.pk), user("officer"))
+    reports.rebuild(Edition.objects.get(pk=draft.pk), officer)
     assert log.new() == [("officer", "edition.rebuild_queued", *about(draft))]
 
 
-def test_a_refused_verb_records_nothing(sample_month, log):
+def test_a_refused_verb_records_nothing(sample_month, log, approver, officer, panel):
     lac = Narrative.objects.get(reporting_month=sample_month, section__code="LAC")
     with pytest.raises(narratives.WorkflowError):
-        narratives.approve(lac, user("approver"))  # a draft, not submitted
+        narratives.approve(lac, approver)  # a draft, not submitted
     with pytest.raises(reports.EditionError):
-        reports.issue_report(sample_month, user("officer"))
+        reports.issue_report(sample_month, officer)
     with pytest.raises(reports.EditionError):
-        reports.generate_draft(sample_month, user("panel"))
+        reports.generate_draft(sample_month, panel)
     assert log.new() == []
     assert lac.status == Status.DRAFT

@@ -546,11 +546,13 @@ def printed_figure(row: SeedRow, column: str, cell: str) -> PrintedFigure | None
         return None
     match = FIGURE_CELL.match(cell)
     if match:
+        labelled = seed_month(match["label"]) if match["label"] else month
+        assert labelled, cell
         return PrintedFigure(
             row.reference,
             column,
             cell,
-            seed_month(match["label"]) if match["label"] else month,
+            labelled,
             match["value"] + match["pct"],
             match["num"] or "",
             match["den"] or "",
@@ -623,7 +625,9 @@ def test_placement_movement_totals_are_the_figures_of_4_05_03():
 
 def quarter_month(quarter: str) -> str:
     """'16/17 Q4' is filed under March 2017, a quarter's last month."""
-    start, number_ = re.fullmatch(r"(\d\d)/\d\d Q(\d)", quarter).groups()
+    found = re.fullmatch(r"(\d\d)/\d\d Q(\d)", quarter)
+    assert found, quarter
+    start, number_ = found.groups()
     year, month = int("20" + start), 3 + 3 * int(number_)
     return f"{year + month // 13}-{(month - 1) % 12 + 1:02d}"
 
@@ -689,7 +693,7 @@ def test_targets_are_the_printed_targets():
         assert green == printed[reference] + suffix, reference
 
 
-def trend_cells() -> list[tuple[str, str, str]]:
+def trend_cells() -> list[tuple[str, str | None, str]]:
     """(reference, month, cell) of every trend column, the month of the column before it."""
     found = []
     for row in seed_rows():
@@ -770,7 +774,9 @@ def merged_breakdowns() -> tuple[dict, list[tuple[str, str, str, str]]]:
         if "percentage" in slot and "count" in slot:
             if reference in BREAKDOWN_BASE_FROM_INDICATOR:
                 column = next(c for c, _ in seed_row(reference).columns() if seed_month(c) == month)
-                slot["total"] = FIGURE_CELL.match(cell_in_column(reference, column))["den"]
+                figure = FIGURE_CELL.match(cell_in_column(reference, column))
+                assert figure, (reference, column)
+                slot["total"] = figure["den"]
             else:
                 slot["total"] = totals[(reference, dimension, month)]
     return merged, not_months

@@ -16,7 +16,6 @@ from narratives.models import Narrative, Status, Transition
 from narratives.tasks import send_pending_emails
 from reports import services
 from reports.models import BuildStatus, Edition
-from tests.editions import user
 
 
 def _reset_pools(app) -> None:
@@ -38,9 +37,15 @@ def broker_down():
 
 
 def test_work_asked_for_while_the_broker_is_down_is_done_later(
-    sample_month, client, broker_down, django_capture_on_commit_callbacks
+    sample_month,
+    client,
+    broker_down,
+    django_capture_on_commit_callbacks,
+    approver,
+    head_of_service,
+    officer,
 ):
-    client.force_login(user("officer"))
+    client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True) as queued:
         response = client.post(reverse("reports:generate", args=[sample_month.pk]))
     assert response.status_code == 302 and len(queued) == 1
@@ -49,7 +54,7 @@ def test_work_asked_for_while_the_broker_is_down_is_done_later(
     assert client.get(reverse("reports:edition", args=[edition.pk])).status_code == 200
 
     narrative = Narrative.objects.get(reporting_month=sample_month, section__code="LAC")
-    client.force_login(user("hos.lac"))
+    client.force_login(head_of_service("LAC"))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("narratives:submit", args=[narrative.pk]))
     assert response.status_code == 302
@@ -69,15 +74,15 @@ def test_work_asked_for_while_the_broker_is_down_is_done_later(
     # The month-opened e-mails (the sample opened April inside this test's transaction, which
     # never commits) are swept too, one per author, and the submission's to the approver.
     assert send_pending_emails(older_than_seconds=-60) == len(mail.outbox)
-    assert [user("approver").email] in [m.to for m in mail.outbox]
+    assert [approver.email] in [m.to for m in mail.outbox]
     submitted.refresh_from_db()
     assert not submitted.email_pending
     assert send_pending_emails(older_than_seconds=-60) == 0
     assert services.requeue_waiting_builds(now=later) == []
 
 
-def test_a_build_whose_worker_died_is_queued_again_and_built_once(sample_month):
-    edition = services.generate_draft(sample_month, user("officer"), queue=False)
+def test_a_build_whose_worker_died_is_queued_again_and_built_once(sample_month, officer):
+    edition = services.generate_draft(sample_month, officer, queue=False)
     # A worker claimed it eleven minutes ago and was killed.
     Edition.objects.filter(pk=edition.pk).update(
         status=BuildStatus.BUILDING,
@@ -87,7 +92,7 @@ def test_a_build_whose_worker_died_is_queued_again_and_built_once(sample_month):
     assert services.requeue_waiting_builds() == [edition.pk]
     edition.refresh_from_db()
     assert edition.status == BuildStatus.READY and edition.attempts == 2
-    fresh = services.generate_draft(sample_month, user("officer"), queue=False)
+    fresh = services.generate_draft(sample_month, officer, queue=False)
     Edition.objects.filter(pk=fresh.pk).update(
         status=BuildStatus.BUILDING, attempts=1, claimed_at=timezone.now()
     )
@@ -95,9 +100,9 @@ def test_a_build_whose_worker_died_is_queued_again_and_built_once(sample_month):
 
 
 def test_the_month_opened_email_waits_for_the_broker(
-    sample, client, broker_down, django_capture_on_commit_callbacks
+    sample, client, broker_down, django_capture_on_commit_callbacks, head_of_service, officer
 ):
-    client.force_login(user("officer"))
+    client.force_login(officer)
     fields = {
         "framework": sample.pk,
         "month": "2020-04",
@@ -118,7 +123,7 @@ def test_the_month_opened_email_waits_for_the_broker(
     app.conf.update(task_always_eager=True)
     sent = send_pending_emails(older_than_seconds=-60)
     assert sent == len(mail.outbox) > 0
-    assert any(m.to == [user("hos.lac").email] for m in mail.outbox)
+    assert any(m.to == [head_of_service("LAC").email] for m in mail.outbox)
     month.refresh_from_db()
     assert not month.email_pending
     assert send_pending_emails(older_than_seconds=-60) == 0

@@ -28,7 +28,6 @@ from indicators.models.catalogue import in_catalogue_order
 from narratives.models import Narrative
 from reports import services
 from reports.models import BuildStatus, Edition
-from tests.editions import user
 
 ARROWS = {"↑", "→", "↓", "↔"}
 # A body row: its first cell (a td, or a th of scope "row") holds the reference; its DOT cell
@@ -123,7 +122,9 @@ def export_arrows(framework_name: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("convention", [DotConvention.PERFORMANCE, DotConvention.NUMERIC])
-def test_the_same_dot_on_the_page_in_the_pdf_and_in_the_export(client, sample_month, convention):
+def test_the_same_dot_on_the_page_in_the_pdf_and_in_the_export(
+    client, sample_month, convention, officer
+):
     framework = sample_month.framework
     framework.dot_convention = convention
     framework.save(update_fields=["dot_convention"])
@@ -139,7 +140,7 @@ def test_the_same_dot_on_the_page_in_the_pdf_and_in_the_export(client, sample_mo
         for line in group["lines"]
     }
 
-    client.force_login(user("officer"))
+    client.force_login(officer)
     summary_page = client.get(
         reverse("indicators:summary", args=[framework.pk, "2020-04"])
     ).content.decode()

@@ -19,7 +19,8 @@ from indicators.storage import private_storage
 from narratives import services as narratives
 from reports import assembly, services
 from reports.models import BuildStatus, Edition
-from tests.editions import approve_all, user
+from tests.cast import make_cast
+from tests.editions import approve_all
 from tests.helpers import csv_bytes
 
 APRIL = datetime.date(2020, 4, 1)
@@ -35,15 +36,16 @@ def sha256(path: str) -> str:
 
 
 def signed_draft(month: ReportingMonth) -> Edition:
-    draft = built(services.generate_draft(month, user("officer")))
-    return services.sign_off(draft, user("approver"))
+    people = make_cast()
+    draft = built(services.generate_draft(month, people.officer))
+    return services.sign_off(draft, people.approver)
 
 
 # -- files --------------------------------------------------------------------------------------
 
 
-def test_edition_files_are_named_by_id_and_build(sample_month):
-    edition = built(services.generate_draft(sample_month, user("officer")))
+def test_edition_files_are_named_by_id_and_build(sample_month, officer):
+    edition = built(services.generate_draft(sample_month, officer))
     assert edition.pdf.name == f"reports/2020-04/edition-{edition.pk}-build-1-report.pdf"
     assert edition.paper.name == f"reports/2020-04/edition-{edition.pk}-build-1-covering-paper.pdf"
     assert sha256(edition.pdf.path) == edition.pdf_sha256
@@ -58,26 +60,26 @@ def test_a_file_is_written_once_and_never_over(private_media):
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left
 
 
-def test_no_later_build_changes_an_issued_pdf(sample_month):
+def test_no_later_build_changes_an_issued_pdf(sample_month, officer):
     """The issued Issue 1 PDF keeps its recorded SHA-256 whatever is built afterwards, for this
     framework or another one (which cannot be named like it, and whose files are its own)."""
     approve_all(sample_month)
     signed_draft(sample_month)
-    issued = built(services.issue_report(sample_month, user("officer")))
+    issued = built(services.issue_report(sample_month, officer))
     other = Framework.objects.create(name="Corporate Parenting Board")
     FrameworkSection.objects.create(
         framework=other, section=Section.objects.get(code="LAC"), order=1
     )
     board = open_month(other, sample_month.month, default_timetable(sample_month.month), SYSTEM)
     board_draft = built(services.generate_draft(board, SYSTEM))
-    correction = built(services.generate_draft(sample_month, user("officer")))
+    correction = built(services.generate_draft(sample_month, officer))
     assert len({issued.pdf.name, board_draft.pdf.name, correction.pdf.name}) == 3
     assert sha256(issued.pdf.path) == issued.pdf_sha256
     assert sha256(issued.paper.path) == issued.paper_sha256
 
 
-def test_a_build_whose_worker_died_after_writing_builds_again_beside_it(sample_month):
-    edition = services.generate_draft(sample_month, user("officer"))
+def test_a_build_whose_worker_died_after_writing_builds_again_beside_it(sample_month, officer):
+    edition = services.generate_draft(sample_month, officer)
     # The first attempt claimed the edition, wrote its report and died before finishing.
     Edition.objects.filter(pk=edition.pk).update(status=BuildStatus.BUILDING, attempts=1)
     edition.refresh_from_db()
@@ -90,23 +92,21 @@ def test_a_build_whose_worker_died_after_writing_builds_again_beside_it(sample_m
 # -- the covering paper is signed off with the report -------------------------------------------
 
 
-def test_a_covering_paper_edited_after_sign_off_is_not_issued_unseen(sample_month):
+def test_a_covering_paper_edited_after_sign_off_is_not_issued_unseen(sample_month, officer):
     approve_all(sample_month)
     paper = assembly.paper_of(sample_month)
-    services.save_paper(sample_month, user("officer"), paper)
+    services.save_paper(sample_month, officer, paper)
     signed = signed_draft(sample_month)
-    services.save_paper(
-        sample_month, user("officer"), {**paper, "summary": "Changed after sign-off."}
-    )
+    services.save_paper(sample_month, officer, {**paper, "summary": "Changed after sign-off."})
     with pytest.raises(services.EditionError) as refusal:
-        services.issue_report(sample_month, user("officer"))
+        services.issue_report(sample_month, officer)
     assert str(refusal.value) == (
         f"Cannot issue: the covering paper changed after {signed.label} was signed off. "
         "Generate a new draft for sign-off."
     )
     assert not Edition.objects.filter(draft__isnull=True).exists()
     signed_again = signed_draft(sample_month)
-    issued = services.issue_report(sample_month, user("officer"))
+    issued = services.issue_report(sample_month, officer)
     assert issued.snapshot["paper"]["summary"] == "Changed after sign-off."
     assert issued.content_sha256 == signed_again.content_sha256
 
@@ -114,29 +114,29 @@ def test_a_covering_paper_edited_after_sign_off_is_not_issued_unseen(sample_mont
 # -- a framework without sections ---------------------------------------------------------------
 
 
-def test_a_framework_without_sections_has_nothing_to_draft_or_issue(sample):
+def test_a_framework_without_sections_has_nothing_to_draft_or_issue(sample, officer):
     empty = Framework.objects.create(name="Empty report")
-    month = open_month(empty, APRIL, default_timetable(APRIL), user("officer"))
+    month = open_month(empty, APRIL, default_timetable(APRIL), officer)
     message = "Empty report has no sections: there is nothing to report."
     with pytest.raises(services.EditionError, match=message):
-        services.generate_draft(month, user("officer"))
+        services.generate_draft(month, officer)
     with pytest.raises(services.EditionError, match=message):
-        services.issue_report(month, user("officer"))
+        services.issue_report(month, officer)
     assert not Edition.objects.exists()
 
 
 # -- private downloads --------------------------------------------------------------------------
 
 
-def test_private_downloads_are_never_cached(client, sample_month):
-    edition = built(services.generate_draft(sample_month, user("officer")))
+def test_private_downloads_are_never_cached(client, sample_month, officer):
+    edition = built(services.generate_draft(sample_month, officer))
     upload = receive_upload(
         "figures",
         "rerun.csv",
         csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "605"]]),
-        user("officer"),
+        officer,
     )
-    client.force_login(user("officer"))
+    client.force_login(officer)
     framework = sample_month.framework
     for url in (
         reverse("reports:report_pdf", args=[edition.pk]),
@@ -153,7 +153,7 @@ def test_private_downloads_are_never_cached(client, sample_month):
 # -- who acts -----------------------------------------------------------------------------------
 
 
-def test_nobody_is_not_the_system(sample_month):
+def test_nobody_is_not_the_system(sample_month) -> None:
     """``None`` was once the system skipping every check; now it is simply nobody."""
     with pytest.raises(services.EditionError, match="Only a performance officer generates"):
         services.generate_draft(sample_month, None)  # type: ignore[arg-type]

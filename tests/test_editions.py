@@ -22,15 +22,17 @@ from narratives.models import Narrative
 from reports import assembly, papers, pdf, services
 from reports.models import BuildStatus, Edition, PaperDetails
 from reports.tasks import build_edition
-from tests.editions import approve_all, user
+from tests.cast import make_cast
+from tests.editions import approve_all
 from tests.helpers import csv_bytes
 
 
 def _signed_draft(month) -> Edition:
     approve_all(month)
-    draft = services.generate_draft(month, user("officer"))
+    people = make_cast()
+    draft = services.generate_draft(month, people.officer)
     draft.refresh_from_db()
-    return services.sign_off(draft, user("approver"))
+    return services.sign_off(draft, people.approver)
 
 
 def _files(root: Path) -> list[str]:
@@ -51,8 +53,8 @@ def month(sample_month, django_capture_on_commit_callbacks, monkeypatch):
     return sample_month
 
 
-def generate(month, username: str = "officer") -> Edition:
-    edition = services.generate_draft(month, user(username))
+def generate(month) -> Edition:
+    edition = services.generate_draft(month, make_cast().officer)
     edition.refresh_from_db()
     return edition
 
@@ -94,7 +96,9 @@ def test_a_redelivered_build_neither_numbers_again_nor_rebuilds(sample_month):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failed_build_says_why_and_leaves_no_file(sample_month, private_media, monkeypatch):
+def test_a_failed_build_says_why_and_leaves_no_file(
+    sample_month, private_media, monkeypatch, officer
+):
     def broken(report):
         raise ValueError("the chart of 6.1 could not be drawn")
 
@@ -105,75 +109,75 @@ def test_a_failed_build_says_why_and_leaves_no_file(sample_month, private_media,
     assert not edition.pdf and not edition.pdf_sha256
     assert not any(name.endswith(".pdf") for name in _files(private_media))
     monkeypatch.undo()
-    services.rebuild(edition, user("officer"))
+    services.rebuild(edition, officer)
     edition.refresh_from_db()
     assert edition.status == BuildStatus.READY and edition.attempts == 2
 
 
-def test_only_a_performance_officer_generates(month, client):
-    for username in ("approver", "hos.lac", "panel"):
+def test_only_a_performance_officer_generates(month, client, cast):
+    for person in (cast.approver, cast.head_of_service("LAC"), cast.panel):
         with pytest.raises(services.EditionError):
-            services.generate_draft(month, user(username))
-        client.force_login(user(username))
+            services.generate_draft(month, person)
+        client.force_login(person)
         response = client.post(reverse("reports:generate", args=[month.pk]))
         assert response.status_code == 403
     assert not Edition.objects.exists()
 
 
-def test_issuing_with_one_narrative_unapproved_names_the_section(month):
+def test_issuing_with_one_narrative_unapproved_names_the_section(month, approver, officer):
     approve_all(month, but="LAC-HEALTH")
     draft = generate(month)
     with pytest.raises(services.EditionError, match="LOOKED AFTER CHILDREN - HEALTH"):
-        services.sign_off(draft, user("approver"))
+        services.sign_off(draft, approver)
     with pytest.raises(services.EditionError) as refused:
-        services.issue_report(month, user("officer"))
+        services.issue_report(month, officer)
     assert "LOOKED AFTER CHILDREN - HEALTH (draft)" in str(refused.value)
     assert "LOOKED AFTER CHILDREN - REVIEWS" not in str(refused.value)
     assert Edition.objects.filter(draft__isnull=True).count() == 0
     assert not Narrative.objects.filter(issued=True).exists()
 
 
-def test_the_issue_page_shows_the_refusal(month, client):
+def test_the_issue_page_shows_the_refusal(month, client, officer):
     approve_all(month, but="FOSTERING")
-    client.force_login(user("officer"))
+    client.force_login(officer)
     response = client.post(reverse("reports:issue", args=[month.pk]), follow=True)
     assert response.status_code == 200
     assert "not every narrative is approved: FOSTERING (draft)" in response.content.decode()
     assert not Edition.objects.exists()
 
 
-def test_issuing_needs_a_signed_off_draft_of_the_same_content(month):
+def test_issuing_needs_a_signed_off_draft_of_the_same_content(month, approver, officer):
     approve_all(month)
     generate(month)
     with pytest.raises(services.EditionError, match="no draft of Issue 1 has been signed off"):
-        services.issue_report(month, user("officer"))
+        services.issue_report(month, officer)
     draft = Edition.objects.get()
-    services.sign_off(draft, user("approver"))
+    services.sign_off(draft, approver)
     # A re-run after sign-off changes April's number of looked-after children.
     rerun = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "610"]])
-    upload = receive_upload("figures", "april-rerun.csv", rerun, user("officer"))
-    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, user("officer")).done
+    upload = receive_upload("figures", "april-rerun.csv", rerun, officer)
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
     with pytest.raises(services.EditionError) as refused:
-        services.issue_report(month, user("officer"))
+        services.issue_report(month, officer)
     assert "the performance summary, LOOKED AFTER CHILDREN changed after Issue 1, Draft 1" in str(
         refused.value
     )
     assert not Edition.objects.filter(draft__isnull=True).exists()
 
 
-def test_sign_off_is_for_approvers_on_built_drafts(month):
+def test_sign_off_is_for_approvers_on_built_drafts(month, approver, officer):
     draft = _signed_draft(month)
-    assert draft.signed_off_by == user("approver")
+    assert draft.signed_off_by == approver
     with pytest.raises(services.EditionError, match="already signed off"):
-        services.sign_off(draft, user("approver"))
+        services.sign_off(draft, approver)
     another = generate(month)
     with pytest.raises(services.EditionError, match="Only an approver"):
-        services.sign_off(another, user("officer"))
+        services.sign_off(another, officer)
 
 
-def test_an_issued_edition_never_changes_after_a_rerun(month):
+def test_an_issued_edition_never_changes_after_a_rerun(month, officer):
     _signed_draft(month)
-    issued = services.issue_report(month, user("officer"))
+    issued = services.issue_report(month, officer)
     issued.refresh_from_db()
     assert issued.label == "Issue 1" and issued.status == BuildStatus.READY
     assert Narrative.objects.filter(issued=True).count() == 9
@@ -181,8 +185,8 @@ def test_an_issued_edition_never_changes_after_a_rerun(month):
     paper_bytes = Path(issued.paper.path).read_bytes()
     frozen = issued.snapshot
     rerun = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "610"]])
-    upload = receive_upload("figures", "april-rerun.csv", rerun, user("officer"))
-    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, user("officer")).done
+    upload = receive_upload("figures", "april-rerun.csv", rerun, officer)
+    assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
     build_edition.delay(issued.pk)  # a late re-delivery of its build task
     issued.refresh_from_db()
     assert Path(issued.pdf.path).read_bytes() == report_bytes
@@ -201,16 +205,16 @@ def test_an_issued_edition_never_changes_after_a_rerun(month):
     assert summary_line(correction.snapshot, "6.1")["months"][-1] == "610"
 
 
-def test_the_panel_sees_issued_reports_only(month, client):
+def test_the_panel_sees_issued_reports_only(month, client, approver, officer, panel):
     draft = generate(month)
-    client.force_login(user("panel"))
+    client.force_login(panel)
     assert client.get(reverse("reports:edition", args=[draft.pk])).status_code == 404
     assert client.get(reverse("reports:report_pdf", args=[draft.pk])).status_code == 404
     assert client.get(reverse("reports:read", args=[draft.pk])).status_code == 404
     assert client.get(reverse("reports:month", args=[month.pk])).status_code == 403
     assert "No report has been issued yet" in client.get(reverse("reports:list")).content.decode()
-    services.sign_off(_approved_draft(month), user("approver"))
-    issued = services.issue_report(month, user("officer"))
+    services.sign_off(_approved_draft(month), approver)
+    issued = services.issue_report(month, officer)
     page = client.get(reverse("reports:list")).content.decode()
     assert reverse("reports:report_pdf", args=[issued.pk]) in page
     assert "Draft" not in page
@@ -229,12 +233,12 @@ def _approved_draft(month) -> Edition:
     return generate(month)
 
 
-def test_the_html_version_reads_like_the_report(month, client):
+def test_the_html_version_reads_like_the_report(month, client, head_of_service):
     narrative = Narrative.objects.get(reporting_month=month, section__code="FOSTERING")
     narrative.changes = "Carers <b>recruited</b> & **three** approved."
     narrative.save()
     draft = generate(month)
-    client.force_login(user("hos.lac"))
+    client.force_login(head_of_service("LAC"))
     page = client.get(reverse("reports:read", args=[draft.pk])).content.decode()
     assert "As at Month End: April 2020" in page and "Issue 1, Draft 1" in page
     assert "Carers &lt;b&gt;recruited&lt;/b&gt; &amp; <strong>three</strong> approved." in page
@@ -250,15 +254,15 @@ def test_the_html_version_reads_like_the_report(month, client):
             assert escape(chart["alt"]) in page
 
 
-def test_the_edition_status_is_polled_as_json(month, client):
+def test_the_edition_status_is_polled_as_json(month, client, approver):
     draft = generate(month)
-    client.force_login(user("approver"))
+    client.force_login(approver)
     data = client.get(reverse("reports:status", args=[draft.pk])).json()
     assert data == {"status": "ready", "label": "Ready", "error": "", "ready": True}
 
 
-def test_the_covering_paper_fields_are_kept_per_edition(month, client):
-    client.force_login(user("officer"))
+def test_the_covering_paper_fields_are_kept_per_edition(month, client, approver, officer):
+    client.force_login(officer)
     url = reverse("reports:paper", args=[month.pk])
     assert "Panel is asked to receive the report" in client.get(url).content.decode()
     refused = client.post(url, {"title": "", "summary": "s", "recommendations": "r"})
@@ -281,7 +285,7 @@ def test_the_covering_paper_fields_are_kept_per_edition(month, client):
     client.post(url, {**fields, "accountable_officers": "Someone else"})
     draft.refresh_from_db()
     assert draft.snapshot["paper"]["accountable_officers"] == "Jo Bloggs, Head of Service"
-    client.force_login(user("approver"))
+    client.force_login(approver)
     assert client.get(url).status_code == 403
 
 
@@ -304,26 +308,30 @@ def test_the_covering_paper_starts_from_the_frameworks_wording(month):
         ),
     ],
 )
-def test_issuing_refuses_a_paper_with_empty_or_placeholder_fields(month, client, changes, named):
+def test_issuing_refuses_a_paper_with_empty_or_placeholder_fields(
+    month, client, changes, named, officer
+):
     draft = _signed_draft(month)
-    client.force_login(user("officer"))
+    client.force_login(officer)
     url = reverse("reports:paper", args=[month.pk])
     assert client.post(url, {**assembly.paper_of(month), **changes}).status_code == 302
     with pytest.raises(services.EditionError) as refused:
-        services.issue_report(month, user("officer"))
+        services.issue_report(month, officer)
     assert f"placeholder: {named}." in str(refused.value)
     assert Edition.objects.get() == draft and not Narrative.objects.filter(issued=True).exists()
     response = client.post(reverse("reports:issue", args=[month.pk]), follow=True)
     assert named in response.content.decode()
 
 
-def test_the_issued_paper_of_the_sample_has_every_heading_and_no_placeholder(month, client):
+def test_the_issued_paper_of_the_sample_has_every_heading_and_no_placeholder(
+    month, client, officer, panel
+):
     from tests.test_report_pdf import PAPER_HEADINGS
 
     signed = _signed_draft(month)
-    issued = services.issue_report(month, user("officer"))
+    issued = services.issue_report(month, officer)
     issued.refresh_from_db()
-    client.force_login(user("panel"))
+    client.force_login(panel)
     page = client.get(reverse("reports:edition", args=[issued.pk])).content.decode()
     assert f"Alex Morgan, {timezone.localdate(signed.signed_off_at):%d/%m/%Y}" in page
     reader = PdfReader(io.BytesIO(Path(issued.paper.path).read_bytes()))
@@ -334,7 +342,7 @@ def test_the_issued_paper_of_the_sample_has_every_heading_and_no_placeholder(mon
     assert "DRAFT" not in text
 
 
-def test_an_old_snapshot_still_reads_and_an_unknown_one_is_refused(month, client):
+def test_an_old_snapshot_still_reads_and_an_unknown_one_is_refused(month, client, officer):
     draft = generate(month)
     old = {**draft.snapshot, "schema": 1}
     # Schema 1 had twelve months, one series per chart, the department at the top level.
@@ -357,7 +365,7 @@ def test_an_old_snapshot_still_reads_and_an_unknown_one_is_refused(month, client
         ]
     old["edition"]["created_on"] = "26/05/20"
     Edition.objects.filter(pk=draft.pk).update(snapshot=old)
-    client.force_login(user("officer"))
+    client.force_login(officer)
     page = client.get(reverse("reports:read", args=[draft.pk]))
     assert page.status_code == 200 and "26/05/2020" in page.content.decode()
     assert pdf.render_report(old).pages > 5

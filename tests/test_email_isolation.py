@@ -11,7 +11,8 @@ from audit.models import Event
 from cpp.celery import app as celery_app
 from narratives import notifications, services, tasks
 from narratives.models import Status, Transition
-from tests.narrative_world import APRIL, bring_to, make_world
+from tests.cast import Cast
+from tests.narrative_world import APRIL, World, bring_to, make_world
 
 BAD_ADDRESS = "hos.lac@example.gov.uk\nBcc: everyone@example.org"
 
@@ -22,8 +23,8 @@ def eager_tasks(monkeypatch):
 
 
 @pytest.fixture
-def world(db):
-    return make_world()
+def world(cast: Cast) -> World:
+    return make_world(cast)
 
 
 @pytest.fixture
@@ -81,8 +82,8 @@ def test_a_mail_server_that_cannot_be_reached_leaves_the_emails_pending(pending,
 
 
 def test_send_reports_each_failure_and_sends_the_rest(world):
-    good = notifications._message(world.users["approver"], "Subject", "Body")
-    bad = notifications._message(world.users["hos"], "Subject", "Body")
+    good = notifications._message(world.cast.approver, "Subject", "Body")
+    bad = notifications._message(world.hos, "Subject", "Body")
     bad.to = [BAD_ADDRESS]
     delivery = notifications.send([bad, good, bad])
     assert delivery.sent == 1 and len(delivery.failed) == 2
@@ -91,14 +92,14 @@ def test_send_reports_each_failure_and_sends_the_rest(world):
 
 
 def test_a_subject_is_always_one_line(world):
-    message = notifications._message(world.users["approver"], "LOOKED AFTER\nCHILDREN\r\n", "x")
+    message = notifications._message(world.cast.approver, "LOOKED AFTER\nCHILDREN\r\n", "x")
     assert message.subject == "[Corporate Parenting] LOOKED AFTER CHILDREN"
     assert notifications.send([message]).sent == 1
 
 
 def test_the_daily_reminders_go_on_past_a_bad_address(world):
     april = world.open(APRIL)
-    services.save_text(world.narrative(april), world.users["hos"], "Text.", "", 0)
+    services.save_text(world.narrative(april), world.hos, "Text.", "", 0)
     get_user_model().objects.filter(username="hos.lac").update(email=BAD_ADDRESS)
     sent = tasks.send_reminders("2020-05-14")
     assert sent == len(mail.outbox) >= 1

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.actors import SYSTEM
 from indicators.importing.pipeline import import_file
 from indicators.importing.uploads import receive_upload
 from indicators.models import Upload
@@ -25,7 +26,7 @@ GOOD = workbook([HEADER, ["6.1", "2020-05", 611, ""]])
 def refusal(content: bytes, name: str) -> str:
     """The one message a refused file gets; the database is untouched."""
     before = database_state()
-    plan, applied = import_file("figures", name, content, None)
+    plan, applied = import_file("figures", name, content, SYSTEM)
     assert applied is None and not plan.ok
     assert database_state() == before
     return "\n".join(str(error) for error in plan.errors)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
+from accounts.actors import SYSTEM
 from indicators.exports import export_dataset, render
 from indicators.importing.kinds import LOAD_ORDER
 from indicators.importing.pipeline import import_file
@@ -23,7 +24,7 @@ def figures_file(*rows: list[str]) -> bytes:
 
 def errors_of(kind: str, name: str, content: bytes) -> list[RowError]:
     before = database_state()
-    plan, applied = import_file(kind, name, content, None)
+    plan, applied = import_file(kind, name, content, SYSTEM)
     assert not plan.ok and applied is None
     assert database_state() == before, "a refused file must change nothing"
     return plan.errors

@@ -8,16 +8,17 @@ from django.db import transaction
 
 from narratives import services
 from narratives.models import Status
+from tests.cast import make_cast
 from tests.narrative_world import APRIL, bring_to, make_world
 
 
 def test_a_real_worker_sends_the_submission_email(celery_worker_process):
-    world = make_world()
+    world = make_world(make_cast())
     with transaction.atomic():
         month = world.open(APRIL)
     narrative = bring_to(world.narrative(month), Status.DRAFT, world, "Admissions rose in April.")
     with transaction.atomic():
-        services.submit(narrative, world.users["hos"])
+        services.submit(narrative, world.hos)
     email = celery_worker_process.wait_for_email("submitted")
     assert "To: approver@example.gov.uk" in email
     assert "LOOKED AFTER CHILDREN" in email and "April 2020" in email

@@ -12,13 +12,12 @@ from django.urls import reverse
 
 from indicators.models import ReportingMonth
 from reports.models import BuildStatus, Edition
-from tests.editions import user
 
 
-def test_a_real_worker_builds_the_draft_the_page_asked_for(celery_worker_process, client):
+def test_a_real_worker_builds_the_draft_the_page_asked_for(celery_worker_process, client, officer):
     call_command("load_sample_data", stdout=io.StringIO())
     month = ReportingMonth.objects.get()
-    client.force_login(user("officer"))
+    client.force_login(officer)
     response = client.post(reverse("reports:generate", args=[month.pk]))
     edition = Edition.objects.get()
     assert response.url == reverse("reports:edition", args=[edition.pk])

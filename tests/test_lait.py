@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -430,11 +430,11 @@ def lait_file(*row_sets: list[list], gz: bool = True) -> io.BytesIO:
     return io.BytesIO(gzip.compress(data) if gz else data)
 
 
-def neighbour_list(groups: dict[int, list[object]]) -> io.BytesIO:
+def neighbour_list(groups: Mapping[int, Sequence[object]]) -> io.BytesIO:
     header = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"]
     for n in range(1, 11):
         header += [f"SN{n}", "SNP"]
-    rows: list[list[object]] = [list("ABCDE"), list(range(1, 26)), header]
+    rows: list[Sequence[object]] = [list("ABCDE"), list(range(1, 26)), header]
     for la, neighbours in groups.items():
         row: list[object] = [la, PLACES.get(la, "?"), la, 9, "Yorkshire and the Humber"]
         for neighbour in neighbours:

@@ -19,7 +19,6 @@ from audit.models import Event
 from indicators.models import Framework, ReportingMonth
 from indicators.services import default_timetable, open_month
 from narratives.models import Narrative
-from tests.editions import user
 
 MAY = datetime.date(2020, 5, 1)
 
@@ -38,8 +37,8 @@ def form(month: str, **changes: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("month", ["0001-01", "9999-12", "1999-12", "2100-01"])
-def test_a_month_outside_2000_to_2099_is_refused_by_the_form(client, sample, month):
-    client.force_login(user("officer"))
+def test_a_month_outside_2000_to_2099_is_refused_by_the_form(client, sample, month, officer):
+    client.force_login(officer)
     response = client.post(
         reverse("indicators:months"),
         {"framework": sample.pk, **form(month, figures_due="", narratives_due="")},
@@ -55,7 +54,7 @@ def test_a_month_outside_2000_to_2099_is_refused_by_the_form(client, sample, mon
 
 
 @pytest.mark.parametrize("month", [datetime.date(1, 1, 1), datetime.date(9999, 12, 1)])
-def test_the_service_and_the_database_refuse_them_too(sample, month):
+def test_the_service_and_the_database_refuse_them_too(sample, month, officer):
     timetable = {
         "figures_due": month.replace(day=8),
         "narratives_due": month.replace(day=15),
@@ -63,22 +62,22 @@ def test_the_service_and_the_database_refuse_them_too(sample, month):
         "panel_date": month.replace(day=28),
     }
     with pytest.raises(ValidationError, match="outside the months reported on"):
-        open_month(sample, month, timetable, user("officer"))
+        open_month(sample, month, timetable, officer)
     with pytest.raises(IntegrityError), transaction.atomic():
         ReportingMonth.objects.create(framework=sample, month=month, **timetable)
     assert not ReportingMonth.objects.exists()
 
 
 @pytest.mark.parametrize("month", ["0001-01", "9999-12"])
-def test_a_page_asked_for_such_a_month_answers_404_not_500(client, sample, month):
-    client.force_login(user("officer"))
+def test_a_page_asked_for_such_a_month_answers_404_not_500(client, sample, month, officer):
+    client.force_login(officer)
     url = reverse("indicators:summary", args=[sample.pk, month])
     assert client.get(url).status_code == 404
 
 
-def test_the_first_and_last_months_are_fine(sample):
+def test_the_first_and_last_months_are_fine(sample, officer):
     for month in (datetime.date(2000, 1, 1), datetime.date(2099, 12, 1)):
-        opened = open_month(sample, month, default_timetable(month), user("officer"))
+        opened = open_month(sample, month, default_timetable(month), officer)
         assert opened.month == month
 
 
@@ -95,17 +94,17 @@ def test_the_usual_timetable():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_four_officers_opening_one_month_at_once_get_one_month_and_three_messages(sample):
+def test_four_officers_opening_one_month_at_once_get_one_month_and_three_messages(sample, officer):
     if connection.vendor == "sqlite":
         pytest.skip("SQLite lets one writer in at a time; the race needs PostgreSQL")
     """The page's own check finds nothing open for each of them; the database's unique
     constraint then refuses three, which the page answers with a message, never a 500."""
-    officers = [user("officer")]
+    officers = [officer]
     for n in range(3):
-        extra = user("officer")
+        extra = officer
         extra.pk, extra.username = None, f"officer{n}"
         extra.save()
-        extra.groups.set(user("officer").groups.all())
+        extra.groups.set(officer.groups.all())
         officers.append(extra)
     start = threading.Barrier(len(officers))
     results: list[tuple[int, str]] = []
@@ -135,15 +134,15 @@ def test_four_officers_opening_one_month_at_once_get_one_month_and_three_message
     assert Event.objects.filter(verb="month.opened").count() == 1
 
 
-def test_a_month_already_open_is_refused_by_the_service(sample):
-    open_month(sample, MAY, default_timetable(MAY), user("officer"))
+def test_a_month_already_open_is_refused_by_the_service(sample, officer):
+    open_month(sample, MAY, default_timetable(MAY), officer)
     with pytest.raises(ValidationError, match="May 2020 is already open for Corporate Parenting"):
-        open_month(sample, MAY, default_timetable(MAY), user("officer"))
+        open_month(sample, MAY, default_timetable(MAY), officer)
 
 
-def test_only_officers_and_the_system_open_months(sample):
+def test_only_officers_and_the_system_open_months(sample, approver) -> None:
     with pytest.raises(ValidationError, match="Only a performance officer"):
-        open_month(sample, MAY, default_timetable(MAY), user("approver"))
+        open_month(sample, MAY, default_timetable(MAY), approver)
     with pytest.raises(ValidationError, match="Only a performance officer"):
         open_month(sample, MAY, default_timetable(MAY), None)  # type: ignore[arg-type]
     assert open_month(sample, MAY, default_timetable(MAY), SYSTEM).opened_by is None
@@ -171,7 +170,7 @@ def test_the_command_opens_a_month_with_the_usual_timetable(sample):
     assert (event.actor_name, event.details["panel_date"]) == ("system", "2020-07-01")
 
 
-def test_the_command_takes_each_date_and_who_opens_it(sample):
+def test_the_command_takes_each_date_and_who_opens_it(sample, officer):
     run(
         "Corporate Parenting",
         "2020-05",
@@ -188,8 +187,8 @@ def test_the_command_takes_each_date_and_who_opens_it(sample):
         datetime.date(2020, 6, 19),
         datetime.date(2020, 6, 29),
     )
-    assert month.opened_by == user("officer")
-    assert Event.objects.get(verb="month.opened").actor == user("officer")
+    assert month.opened_by == officer
+    assert Event.objects.get(verb="month.opened").actor == officer
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 
+from accounts.roles import Role
 from cpp.celery import app as celery_app
 from narratives import services, tasks
 from narratives.models import Status
-from tests.narrative_world import APRIL, bring_to, make_user, make_world
+from tests.cast import Cast, person
+from tests.narrative_world import APRIL, World, bring_to, make_world
 
 PAGE = "http://127.0.0.1:8000/narratives/"
 
@@ -26,9 +28,9 @@ def eager_tasks(monkeypatch):
 
 
 @pytest.fixture
-def world(db, settings):
+def world(cast: Cast, settings) -> World:
     settings.SITE_URL = "http://127.0.0.1:8000"
-    return make_world()
+    return make_world(cast)
 
 
 @pytest.fixture
@@ -68,16 +70,15 @@ def test_a_month_that_fails_to_open_sends_nothing(world, django_capture_on_commi
 
 
 def test_submit_emails_the_approvers(world, april, django_capture_on_commit_callbacks):
-    second = make_user("approver.two", None)
-    second.groups.add(world.users["approver"].groups.get())
-    make_user("approver.noemail", None, email="").groups.add(world.users["approver"].groups.get())
+    person("approver.two", Role.APPROVER)
+    person("approver.noemail", Role.APPROVER, email="")
     narrative = bring_to(world.narrative(april), Status.DRAFT, world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit(narrative, world.users["hos"])
+        services.submit(narrative, world.hos)
     assert recipients() == ["approver.two@example.gov.uk", "approver@example.gov.uk"]
     message = mail.outbox[0]
     assert message.subject.endswith("For approval: LOOKED AFTER CHILDREN, April 2020")
-    assert "Hos Lac submitted this narrative" in message.body
+    assert f"{world.hos.get_full_name()} submitted this narrative" in message.body
     assert "Status: Submitted" in message.body and "Due: 22/05/2020 (sign-off due)" in message.body
     assert f"{PAGE}{narrative.pk}/" in message.body
 
@@ -87,7 +88,7 @@ def test_a_return_emails_the_authors_with_the_comment(
 ):
     narrative = bring_to(world.narrative(april), Status.SUBMITTED, world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_changes(narrative, world.users["approver"], "Explain the <rise> & fall.")
+        services.request_changes(narrative, world.cast.approver, "Explain the <rise> & fall.")
     assert recipients() == ["hos.lac@example.gov.uk"]
     (message,) = mail.outbox
     assert "Changes requested: LOOKED AFTER CHILDREN, April 2020" in message.subject
@@ -98,12 +99,12 @@ def test_a_return_emails_the_authors_with_the_comment(
 def test_approval_and_reopening_email_the_authors(world, april, django_capture_on_commit_callbacks):
     narrative = bring_to(world.narrative(april), Status.SUBMITTED, world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve(narrative, world.users["approver"])
+        services.approve(narrative, world.cast.approver)
     (approved,) = mail.outbox
     assert approved.to == ["hos.lac@example.gov.uk"] and "Approved:" in approved.subject
     assert "Status: Approved" in approved.body
     with django_capture_on_commit_callbacks(execute=True):
-        services.reopen(narrative, world.users["officer"], "March was restated.")
+        services.reopen(narrative, world.cast.officer, "March was restated.")
     reopened = mail.outbox[1]
     assert "Reopened:" in reopened.subject and "March was restated." in reopened.body
 
@@ -118,7 +119,7 @@ def test_a_rolled_back_transition_sends_nothing(world, april, django_capture_on_
     narrative = bring_to(world.narrative(april), Status.DRAFT, world)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(Rollback), transaction.atomic():
-            services.submit(narrative, world.users["hos"])
+            services.submit(narrative, world.hos)
             raise Rollback
     narrative.refresh_from_db()
     assert narrative.status == Status.DRAFT
@@ -129,7 +130,7 @@ def test_a_refused_transition_sends_nothing(world, april, django_capture_on_comm
     narrative = bring_to(world.narrative(april), Status.DRAFT, world)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(services.WorkflowError):
-            services.submit(narrative, world.users["other_hos"])
+            services.submit(narrative, world.other_hos)
     assert callbacks == [] and mail.outbox == []
 
 
@@ -146,7 +147,8 @@ def reminders(day: str) -> dict[str, list[str]]:
     mail.outbox.clear()
     tasks.send_reminders.delay(day)
     return {
-        address: [m.subject for m in mail.outbox if address in m.to] for address in recipients()
+        address: [str(m.subject) for m in mail.outbox if address in m.to]
+        for address in recipients()
     }
 
 
@@ -198,7 +200,7 @@ def test_approvers_are_reminded_before_sign_off_and_officers_after(cycle):
 
 def test_nothing_is_reminded_once_approved_or_after_the_panel(world, cycle):
     assert reminders("2020-06-02") == {}
-    services.approve(world.narrative(cycle), world.users["approver"])
+    services.approve(world.narrative(cycle), world.cast.approver)
     sent = reminders("2020-05-20")
     assert "approver@example.gov.uk" not in sent
 

@@ -4,16 +4,17 @@ conflict page, escaping, and writing with the section's figures in view."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from accounts.roles import Role
 from indicators.services import open_month
 from narratives import services
 from narratives.models import Narrative, Status
 from narratives.rules import Verb
+from tests.cast import Cast, person
 from tests.helpers import csv_bytes, imported
-from tests.narrative_world import APRIL, bring_to, make_world, sample_narratives, timetable
+from tests.narrative_world import APRIL, World, bring_to, make_world, sample_narratives, timetable
 
 ROLES = ("officer", "hos", "other_hos", "approver", "panel")
 VERBS = {
@@ -40,8 +41,8 @@ BUTTONS = {
 
 
 @pytest.fixture
-def world(db):
-    return make_world()
+def world(cast: Cast) -> World:
+    return make_world(cast)
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def april(world):
 
 def client_for(world, role: str) -> Client:
     client = Client()
-    client.force_login(world.users[role])
+    client.force_login(world.who(role))
     return client
 
 
@@ -125,8 +126,8 @@ def test_the_dashboard_lists_every_section_and_links_a_head_of_service_only_to_t
     assert page(lac) in html and page(fostering) not in html
     assert "Submitted" in html and "Not started" in html
     assert "22/05/2020" in html and "15/05/2020" in html  # sign-off due; narratives due
-    assert "Submitted by Hos Lac" in html  # the last action
-    assert "Hos Fostering" in html  # authors
+    assert f"Submitted by {world.hos.get_full_name()}" in html  # the last action
+    assert world.other_hos.get_full_name() in html  # authors
     for role in ("officer", "approver"):
         html = client_for(world, role).get(url).content.decode()
         assert page(lac) in html and page(fostering) in html
@@ -210,7 +211,7 @@ def test_a_blank_comment_or_reason_re_renders_with_errors(world, april):
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     assert stored(narrative)[0] == Status.SUBMITTED
-    services.approve(narrative, world.users["approver"])
+    services.approve(narrative, world.cast.approver)
     response = client_for(world, "officer").post(
         reverse("narratives:reopen", args=[narrative.pk]), {}
     )
@@ -228,8 +229,7 @@ def test_a_bad_text_form_re_renders_with_errors(world, april):
 
 def test_two_editors_from_the_same_version_the_second_gets_the_conflict_page(world, april):
     narrative = bring_to(world.narrative(april), Status.DRAFT, world, text="Start.")
-    colleague = get_user_model().objects.create_user("hos.lac2", email="b@example.gov.uk")
-    colleague.groups.set(world.users["hos"].groups.all())
+    colleague = person("hos.lac2", Role.HEAD_OF_SERVICE)
     world.lac.managers.add(colleague)
     first, second = client_for(world, "hos"), Client()
     second.force_login(colleague)
@@ -248,7 +248,7 @@ def test_two_editors_from_the_same_version_the_second_gets_the_conflict_page(wor
     assert "Your text was not saved" in html
     assert "Second editor&#x27;s text." in html  # yours
     assert "First &lt;editor&gt; &amp; co." in html  # theirs, escaped
-    assert "Hos Lac saved version 2" in html
+    assert f"{world.hos.get_full_name()} saved version 2" in html
     assert 'name="base_version" value="2"' in html  # saving again is a deliberate overwrite
     narrative.refresh_from_db()
     assert (narrative.changes, narrative.data_notes, narrative.version) == (
@@ -273,7 +273,7 @@ def test_a_refused_save_shows_the_unsaved_text(world, april):
 def test_text_is_shown_escaped_with_the_markup_subset(world, april):
     narrative = world.narrative(april)
     text = "<script>alert('x')</script> & < **bold**\n\n- a point\n- café 👶"
-    services.save_text(narrative, world.users["hos"], text, "Notes & <i>more</i>", 0)
+    services.save_text(narrative, world.hos, text, "Notes & <i>more</i>", 0)
     html = client_for(world, "approver").get(page(narrative)).content.decode()
     assert "<script>alert" not in html
     assert (
@@ -314,17 +314,15 @@ def test_get_on_an_action_is_not_allowed(world, april):
     )
 
 
-def test_writing_with_the_figures_in_view(sample):
+def test_writing_with_the_figures_in_view(sample, officer, head_of_service):
     """The April 2020 sample: the LAC-RPV narrative with its table, restatement flags and
     talking points."""
-    users = get_user_model().objects
-    month = open_month(sample, APRIL, timetable(APRIL), users.get(username="officer"))
+    month = open_month(sample, APRIL, timetable(APRIL), officer)
     narrative = Narrative.objects.get(reporting_month=month, section__code="LAC-RPV")
     changes, notes = sample_narratives()["LAC-RPV"]
-    services.save_text(narrative, users.get(username="hos.lac-rpv"), changes, notes, 0)
+    services.save_text(narrative, head_of_service("LAC-RPV"), changes, notes, 0)
     client = Client()
-    client.force_login(users.get(username="hos.lac-rpv"))
-    officer = users.get(username="officer")
+    client.force_login(head_of_service("LAC-RPV"))
     rerun = csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "605"]])
     assert imported("figures", "rerun.csv", rerun, officer).ok
     html = client.get(page(narrative)).content.decode()
@@ -337,7 +335,7 @@ def test_writing_with_the_figures_in_view(sample):
     # The LAC narrative shows the restated April figure of 6.1 flagged.
     lac = Narrative.objects.get(reporting_month=month, section__code="LAC")
     other = Client()
-    other.force_login(users.get(username="hos.lac"))
+    other.force_login(head_of_service("LAC"))
     html = other.get(page(lac)).content.decode()
     assert '<span class="restated" title="Restated: was 604, now 605' in html
     dashboard = other.get(reverse("narratives:dashboard", args=[month.pk])).content.decode()

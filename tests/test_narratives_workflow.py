@@ -13,7 +13,8 @@ from accounts.roles import Role, ensure_roles
 from narratives import services
 from narratives.models import Action, Narrative, NarrativeVersion, Status, Transition
 from narratives.rules import Verb
-from tests.narrative_world import APRIL, bring_to, make_user, make_world
+from tests.cast import Cast, make_cast, person
+from tests.narrative_world import APRIL, World, bring_to, make_world
 
 MAY = datetime.date(2020, 5, 1)
 ROLES = ("officer", "hos", "other_hos", "approver", "panel")
@@ -42,8 +43,8 @@ AFTER = {
 
 
 @pytest.fixture
-def world(db):
-    return make_world()
+def world(cast: Cast) -> World:
+    return make_world(cast)
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def snapshot(narrative: Narrative) -> tuple:
 def test_role_by_action_matrix(world, april, role, verb):
     status, allowed_role = VERBS[verb]
     narrative = bring_to(world.narrative(april), status, world)
-    user = world.users[role]
+    user = world.who(role)
     before = snapshot(narrative)
     assert (verb.value in services.actions_for(narrative, user)) == (role == allowed_role)
     if role == allowed_role:
@@ -104,7 +105,7 @@ def test_role_by_action_matrix(world, april, role, verb):
 @pytest.mark.parametrize("verb", list(Verb))
 def test_every_verb_from_every_state(world, april, verb, status):
     narrative = bring_to(world.narrative(april), status, world)
-    user = world.users[VERBS[verb][1]]
+    user = world.who(VERBS[verb][1])
     before = snapshot(narrative)
     allowed = status in FROM[verb]
     assert (verb.value in services.actions_for(narrative, user)) == allowed
@@ -124,22 +125,22 @@ def test_opening_a_month_creates_one_narrative_per_section_authored_by_its_manag
     narratives = list(Narrative.objects.filter(reporting_month=month).order_by("section__code"))
     assert [n.section.code for n in narratives] == ["FOSTERING", "LAC"]
     assert all(n.status == Status.NOT_STARTED and n.version == 0 for n in narratives)
-    assert list(narratives[1].authors.all()) == [world.users["hos"]]
+    assert list(narratives[1].authors.all()) == [world.hos]
     assert narratives[1].transitions.get().action == Action.CREATE
     # Running it again adds only sections that have none.
-    assert services.create_month_narratives(month, world.users["officer"]) == []
+    assert services.create_month_narratives(month, world.cast.officer) == []
     with pytest.raises(IntegrityError), transaction.atomic():
         Narrative.objects.create(reporting_month=month, section=world.lac)
 
 
 def test_only_an_officer_creates_a_months_narratives(world, april):
     with pytest.raises(services.WorkflowError, match="performance officer"):
-        services.create_month_narratives(april, world.users["hos"])
+        services.create_month_narratives(april, world.hos)
 
 
 def test_first_save_starts_the_draft_and_every_version_is_kept(world, april):
     narrative = world.narrative(april)
-    hos = world.users["hos"]
+    hos = world.hos
     for number, text in enumerate(["One.", "Two.", "Three."], start=1):
         services.save_text(narrative, hos, text, f"notes {number}", narrative.version)
         assert narrative.version == number
@@ -160,14 +161,14 @@ def test_first_save_starts_the_draft_and_every_version_is_kept(world, april):
 
 def test_saving_the_same_text_again_keeps_no_new_version(world, april):
     narrative = world.narrative(april)
-    services.save_text(narrative, world.users["hos"], "Same.\r\n", "", 0)
-    services.save_text(narrative, world.users["hos"], "Same.", "", 1)
+    services.save_text(narrative, world.hos, "Same.\r\n", "", 0)
+    services.save_text(narrative, world.hos, "Same.", "", 1)
     assert narrative.version == 1 and narrative.versions.count() == 1
 
 
 def test_a_save_from_an_old_version_is_refused_with_both_texts(world, april):
     narrative = world.narrative(april)
-    hos = world.users["hos"]
+    hos = world.hos
     services.save_text(narrative, hos, "Theirs.", "Their notes.", 0)
     with pytest.raises(services.StaleVersion) as conflict:
         services.save_text(narrative, hos, "Mine.", "My notes.", 0)
@@ -181,7 +182,7 @@ def test_a_save_from_an_old_version_is_refused_with_both_texts(world, april):
 def test_long_unicode_and_html_text_is_stored_exactly(world, april):
     narrative = world.narrative(april)
     text = "<script>alert('x')</script> & < > “Ofsted” — 5 % café 👶\n\n" + "word " * 3000
-    services.save_text(narrative, world.users["hos"], text, "A & B < C", 0)
+    services.save_text(narrative, world.hos, text, "A & B < C", 0)
     narrative.refresh_from_db()
     assert narrative.changes == text.strip()
     assert narrative.versions.get().data_notes == "A & B < C"
@@ -190,28 +191,28 @@ def test_long_unicode_and_html_text_is_stored_exactly(world, april):
 def test_text_beyond_the_limit_is_refused(world, april):
     narrative = world.narrative(april)
     with pytest.raises(services.WorkflowError, match="at most"):
-        services.save_text(narrative, world.users["hos"], "x" * (services.MAX_TEXT + 1), "", 0)
+        services.save_text(narrative, world.hos, "x" * (services.MAX_TEXT + 1), "", 0)
     assert narrative.versions.count() == 0
 
 
 def test_submit_needs_text(world, april):
     narrative = world.narrative(april)
-    services.save_text(narrative, world.users["hos"], "", "Only a data note.", 0)
+    services.save_text(narrative, world.hos, "", "Only a data note.", 0)
     assert narrative.status == Status.DRAFT
-    assert "submit" not in services.actions_for(narrative, world.users["hos"])
+    assert "submit" not in services.actions_for(narrative, world.hos)
     with pytest.raises(services.WorkflowError, match="before submitting"):
-        services.submit(narrative, world.users["hos"])
+        services.submit(narrative, world.hos)
 
 
 @pytest.mark.parametrize("blank", ["", "   \n "])
 def test_a_return_and_a_reopen_must_say_why(world, april, blank):
     narrative = bring_to(world.narrative(april), Status.SUBMITTED, world)
     with pytest.raises(services.WorkflowError, match="Give the changes"):
-        services.request_changes(narrative, world.users["approver"], blank)
+        services.request_changes(narrative, world.cast.approver, blank)
     assert snapshot(narrative)[0] == Status.SUBMITTED
-    services.approve(narrative, world.users["approver"])
+    services.approve(narrative, world.cast.approver)
     with pytest.raises(services.WorkflowError, match="Give the reason"):
-        services.reopen(narrative, world.users["officer"], blank)
+        services.reopen(narrative, world.cast.officer, blank)
     narrative.refresh_from_db()
     assert narrative.status == Status.APPROVED and narrative.locked
 
@@ -241,7 +242,7 @@ def test_a_return_then_a_resubmission(world, april):
     assert narrative.reviewed_version.number == 1
     returned = narrative.transitions.get(action=Action.REQUEST_CHANGES)
     assert returned.comment == "Say more about placements."
-    hos = world.users["hos"]
+    hos = world.hos
     services.save_text(narrative, hos, "More about placements.", "", narrative.version)
     assert narrative.status == Status.CHANGES_REQUESTED  # still returned until resubmitted
     services.submit(narrative, hos)
@@ -250,18 +251,18 @@ def test_a_return_then_a_resubmission(world, april):
 
 def test_reopen_unlocks_and_an_edit_needs_a_new_review(world, april):
     narrative = bring_to(world.narrative(april), Status.APPROVED, world)
-    services.reopen(narrative, world.users["officer"], "Figures were restated.")
+    services.reopen(narrative, world.cast.officer, "Figures were restated.")
     assert (narrative.status, narrative.locked) == (Status.DRAFT, False)
     assert narrative.transitions.get(action=Action.REOPEN).comment == "Figures were restated."
-    services.save_text(narrative, world.users["hos"], "Restated text.", "", narrative.version)
-    assert "approve" not in services.actions_for(narrative, world.users["approver"])
-    services.submit(narrative, world.users["hos"])
-    services.approve(narrative, world.users["approver"])
+    services.save_text(narrative, world.hos, "Restated text.", "", narrative.version)
+    assert "approve" not in services.actions_for(narrative, world.cast.approver)
+    services.submit(narrative, world.hos)
+    services.approve(narrative, world.cast.approver)
     assert narrative.reviewed_version.number == 2
 
 
 def test_an_approver_never_reviews_a_narrative_they_wrote(world, april):
-    both = world.users["approver"]
+    both = world.cast.approver
     both.groups.add(ensure_roles()[Role.HEAD_OF_SERVICE])
     world.lac.managers.add(both)
     narrative = world.narrative(april)
@@ -278,7 +279,7 @@ def test_losing_the_head_of_service_role_does_not_let_an_author_approve_their_te
     """Self-approval is refused by authorship, not by role: once the officer removes the head of
     service role (and even the section and the author list), whoever saved the text still may
     not approve or return it."""
-    both = world.users["approver"]
+    both = world.cast.approver
     both.groups.add(ensure_roles()[Role.HEAD_OF_SERVICE])
     world.lac.managers.add(both)
     narrative = world.narrative(april)
@@ -301,12 +302,12 @@ def test_losing_the_head_of_service_role_does_not_let_an_author_approve_their_te
     assert response.status_code == 403
     narrative.refresh_from_db()
     assert narrative.status == Status.SUBMITTED
-    services.approve(narrative, make_user("another.approver", Role.APPROVER))
+    services.approve(narrative, person("another.approver", Role.APPROVER))
     assert narrative.status == Status.APPROVED
 
 
 def test_a_manager_added_after_opening_may_write_and_becomes_an_author(world, april):
-    newcomer = world.users["other_hos"]
+    newcomer = world.other_hos
     world.lac.managers.add(newcomer)
     narrative = world.narrative(april)
     services.save_text(narrative, newcomer, "Newcomer's text.", "", 0)
@@ -317,32 +318,30 @@ def test_lock_for_issue_refuses_until_all_are_approved_then_nothing_reopens(worl
     lac = bring_to(world.narrative(april), Status.APPROVED, world)
     fostering = bring_to(world.narrative(april, world.fostering), Status.SUBMITTED, world)
     with pytest.raises(services.WorkflowError, match="Not yet approved: FOSTERING"):
-        services.lock_for_issue(april, world.users["officer"])
+        services.lock_for_issue(april, world.cast.officer)
     lac.refresh_from_db()
     assert not lac.issued
-    services.approve(fostering, world.users["approver"])
-    assert services.lock_for_issue(april, world.users["officer"]) == 2
-    assert services.lock_for_issue(april, world.users["officer"]) == 0
+    services.approve(fostering, world.cast.approver)
+    assert services.lock_for_issue(april, world.cast.officer) == 2
+    assert services.lock_for_issue(april, world.cast.officer) == 0
     lac.refresh_from_db()
     assert lac.issued and lac.locked
     assert lac.transitions.last().action == Action.ISSUE
     with pytest.raises(services.WorkflowError, match="issued"):
-        services.reopen(lac, world.users["officer"], "Too late.")
+        services.reopen(lac, world.cast.officer, "Too late.")
     with pytest.raises(services.WorkflowError, match="issued"):
-        services.save_text(lac, world.users["hos"], "Too late.", "", lac.version)
-    assert services.actions_for(lac, world.users["officer"]) == []
+        services.save_text(lac, world.hos, "Too late.", "", lac.version)
+    assert services.actions_for(lac, world.cast.officer) == []
 
 
 def test_lock_for_issue_is_for_officers(world, april):
     with pytest.raises(services.WorkflowError, match="performance officer"):
-        services.lock_for_issue(april, world.users["approver"])
+        services.lock_for_issue(april, world.cast.approver)
 
 
 def test_approved_text_is_carried_forward_to_the_next_month(world, april):
     lac = bring_to(world.narrative(april), Status.APPROVED, world, text="April **text**.")
-    services.save_text(
-        world.narrative(april, world.fostering), world.users["other_hos"], "X", "", 0
-    )
+    services.save_text(world.narrative(april, world.fostering), world.other_hos, "X", "", 0)
     may = world.open(MAY)
     carried = world.narrative(may)
     assert (carried.status, carried.changes, carried.version) == (
@@ -369,7 +368,7 @@ def test_carry_forward_can_be_turned_off(world, april):
     bring_to(world.narrative(april), Status.APPROVED, world)
     may = world.open(MAY)
     Narrative.objects.filter(reporting_month=may).delete()
-    services.create_month_narratives(may, world.users["officer"], carry_forward=False)
+    services.create_month_narratives(may, world.cast.officer, carry_forward=False)
     assert world.narrative(may).status == Status.NOT_STARTED
     assert world.narrative(may).changes == ""
 
@@ -378,7 +377,7 @@ def test_carry_forward_can_be_turned_off(world, april):
 def test_two_saves_at_once_from_the_same_version_one_wins():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    world = make_world()
+    world = make_world(make_cast())
     narrative = world.narrative(world.open(APRIL))
     barrier = threading.Barrier(2)
     results: list[str] = []
@@ -386,9 +385,7 @@ def test_two_saves_at_once_from_the_same_version_one_wins():
     def save(text: str) -> None:
         try:
             barrier.wait()
-            services.save_text(
-                Narrative.objects.get(pk=narrative.pk), world.users["hos"], text, "", 0
-            )
+            services.save_text(Narrative.objects.get(pk=narrative.pk), world.hos, text, "", 0)
             results.append("saved")
         except services.StaleVersion:
             results.append("stale")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
@@ -48,7 +49,7 @@ def issues_of(issues: list[QualityIssue], check: Check) -> dict[str, QualityIssu
     return {issue.reference: issue for issue in found}
 
 
-def import_figures(name: str, rows: list[list[object]]) -> None:
+def import_figures(name: str, rows: Sequence[Sequence[object]]) -> None:
     report = imported("figures", name, csv_bytes([FIGURE_HEADERS, *rows]))
     assert report.ok, report.errors
 

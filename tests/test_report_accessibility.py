@@ -173,7 +173,14 @@ def text_heights(content: bytes) -> Iterator[tuple[int, float]]:
     for index, page in enumerate(reader.pages):
         found: list[float] = []
 
-        def visit(text, cm, tm, font, size, found=found):  # type: ignore[no-untyped-def]
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            font: object,
+            size: float,
+            found: list[float] = found,
+        ) -> None:
             if text.strip():
                 found.append(cm[1] * tm[4] + cm[3] * tm[5] + cm[5])
 
@@ -229,8 +236,8 @@ def role(element: pikepdf.Object) -> str:
 
 def children(element: pikepdf.Object) -> list[pikepdf.Object]:
     kids = element.get("/K")
-    kids = kids if isinstance(kids, pikepdf.Array) else [kids]
-    return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+    listed = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    return [k for k in listed if isinstance(k, pikepdf.Dictionary) and "/S" in k]
 
 
 @pytest.mark.parametrize("name", ["draft", "issued"])
@@ -277,7 +284,8 @@ def marked_content(pdf: pikepdf.Pdf) -> Iterator[tuple[int, bytes, list[str]]]:
     """(page, painting operator, the marked-content tags around it) for every page."""
     for index, page in enumerate(pdf.pages):
         stack: list[str] = []
-        for operands, operator in pikepdf.parse_content_stream(page):
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, operator = instruction.operands, instruction.operator
             op = bytes(operator)
             if op in (b"BDC", b"BMC"):
                 tag = str(operands[0])

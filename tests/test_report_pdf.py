@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 from indicators.models import ReportingMonth
 from narratives.models import Narrative
@@ -59,10 +60,13 @@ class Pdf:
         return flat(" ".join(self.pages[start:stop]))
 
     def outline(self) -> list[tuple[str, int]]:
-        return [
-            (entry.title, self.reader.get_destination_page_number(entry))
-            for entry in self.reader.outline
-        ]
+        entries = []
+        for entry in self.reader.outline:
+            assert isinstance(entry, Destination), "the outline has no nested levels"
+            page = self.reader.get_destination_page_number(entry)
+            assert page is not None, entry.title
+            entries.append((entry.title or "", page))
+        return entries
 
     def outline_page(self, title: str) -> int:
         return dict(self.outline())[title]
@@ -560,7 +564,8 @@ def make_report(
         "summary": groups,
         "sections": parts,
         "paper": {
-            **{key: f"The {key.replace('_', ' ')} text." for key in papers.FIELD_KEYS},
+            # mypy cannot check a computed dict spread into a TypedDict; these are Paper's keys.
+            **{key: f"The {key.replace('_', ' ')} text." for key in papers.FIELD_KEYS},  # type: ignore[typeddict-item]
             "title": "Corporate Parenting Performance Report \N{EN DASH} July 2020",
             "meeting": "Corporate Parenting Panel, 01/09/2020",
             "authors": "Performance & Quality Team",

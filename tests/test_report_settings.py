@@ -15,12 +15,11 @@ from narratives.models import Narrative
 from reports import assembly, papers, services
 from reports.models import CombinedChart, CouncilSettings, ReportSettings
 from reports.sample import SAMPLE_FILE
-from tests.editions import user
 
 
 @pytest.fixture
-def officer_client(client, sample):
-    client.force_login(user("officer"))
+def officer_client(client, sample, officer):
+    client.force_login(officer)
     return client
 
 
@@ -73,7 +72,7 @@ def test_the_sample_wording_comes_from_its_data_file(sample):
     assert CouncilSettings.current().logo
 
 
-def test_a_framework_without_wording_invents_nothing_and_cannot_issue(sample):
+def test_a_framework_without_wording_invents_nothing_and_cannot_issue(sample, officer):
     """Another framework (the wider Safeguarding report) carrying the LAC section: its paper
     never speaks of looked-after children services or a panel nobody named."""
     safeguarding = Framework.objects.create(name="Safeguarding Children & Families")
@@ -89,7 +88,7 @@ def test_a_framework_without_wording_invents_nothing_and_cannot_issue(sample):
             "signoff_due": datetime.date(2020, 5, 22),
             "panel_date": datetime.date(2020, 6, 1),
         },
-        user("officer"),
+        officer,
     )
     paper = assembly.paper_of(month)
     assert not any("Looked After" in text or "Panel" in text for text in paper.values())
@@ -106,11 +105,11 @@ def test_a_framework_without_wording_invents_nothing_and_cannot_issue(sample):
     # Its narrative approved, so that the paper is what stops the issue.
     Narrative.objects.filter(reporting_month=month).update(status="approved", locked=True)
     with pytest.raises(services.EditionError, match="placeholder: Title; Meeting"):
-        services.issue_report(month, user("officer"))
+        services.issue_report(month, officer)
 
 
-def test_the_section_page_describes_each_chart_as_the_report_does(client, sample):
-    client.force_login(user("hos.caseloads"))
+def test_the_section_page_describes_each_chart_as_the_report_does(client, sample, head_of_service):
+    client.force_login(head_of_service("CASELOADS"))
     url = reverse("indicators:section", args=[sample.pk, "2020-04", "CASELOADS"])
     page = client.get(url).content.decode()
     assert "(target range 14 to 20)" in page

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.actors import SYSTEM
 from indicators.importing.pipeline import import_file
 from indicators.models import Figure, Indicator
 from tests.helpers import database_state, imported
@@ -22,7 +23,7 @@ def figure(reference: str, month: str = "2020-05") -> Figure:
 
 def refused(content: bytes, name: str = "may.xlsx") -> list[tuple[int, str, str]]:
     before = database_state()
-    plan, applied = import_file("figures", name, content, None)
+    plan, applied = import_file("figures", name, content, SYSTEM)
     assert not plan.ok and applied is None
     assert database_state() == before, "a refused file changes nothing"
     return [(e.row, e.column, e.message) for e in plan.errors]

@@ -8,14 +8,13 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indicators.importing.uploads import receive_upload
 from indicators.services import open_month
 from narratives.models import Narrative
 from reports import services
-from tests.editions import approve_all, user
+from tests.editions import approve_all
 from tests.helpers import csv_bytes
 from tests.narrative_world import timetable
 
@@ -107,15 +106,14 @@ def test_every_url_has_a_row():
 
 
 @pytest.fixture
-def world(sample_month):
+def world(sample_month, officer, approver):
     """The sample month with a draft, an issued edition and a previewed upload."""
-    officer = user(OFFICER)
     draft = services.generate_draft(sample_month, officer, queue=False)
     services.build_edition(draft.pk)
     approve_all(sample_month)
     signed = services.generate_draft(sample_month, officer, queue=False)
     services.build_edition(signed.pk)
-    services.sign_off(signed, user(APPROVER))
+    services.sign_off(signed, approver)
     issued = services.issue_report(sample_month, officer)
     services.build_edition(issued.pk)
     upload = receive_upload(
@@ -131,7 +129,6 @@ def world(sample_month):
         timetable(datetime.date(2020, 5, 1)),
         officer,
     )
-    get_user_model().objects.create_user("nobody", password="x")
     return {
         "month": sample_month,
         "draft": draft,
@@ -169,9 +166,9 @@ def url_of(case: Case, world: dict) -> str:
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])
-def test_every_url_as_every_role(world, client, role):
+def test_every_url_as_every_role(world, client, cast, role):
     if role is not None:
-        client.force_login(get_user_model().objects.get(username=role))
+        client.force_login(cast.named(role))
     failures = []
     for case in CASES:
         url = url_of(case, world)

@@ -51,6 +51,21 @@ def adapter(columns: Sequence[models.Field]) -> Callable[[tuple[Any, ...]], tupl
     return adapt
 
 
+def _concrete(model: type[models.Model], names: Sequence[str]) -> list[models.Field]:
+    """The model's fields of ``names`` (primary key first when ``names`` starts with "pk"); each
+    must have a column of its own (a reverse relation has none to write)."""
+    fields = [model._meta.pk if name == "pk" else model._meta.get_field(name) for name in names]
+    for name, field in zip(names, fields, strict=True):
+        if not isinstance(field, models.Field) or not field.column:
+            raise ValueError(f"{model.__name__}.{name} has no column to write")
+    return [field for field in fields if isinstance(field, models.Field)]
+
+
+def _column(field: models.Field) -> str:
+    # Only fields _concrete returned reach here, each with its column.
+    return field.column or ""
+
+
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> int:
@@ -60,9 +75,9 @@ def insert_rows(
         return 0
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = [meta.get_field(name) for name in fields]
+    columns = _concrete(model, fields)
     adapt = adapter(columns)
-    names = ", ".join(quote(f.column) for f in columns)
+    names = ", ".join(quote(_column(f)) for f in columns)
     if connection.vendor == "postgresql":
         _copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN", rows)
         return len(rows)
@@ -108,14 +123,14 @@ def update_rows(
     meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = [meta.get_field(name) for name in fields]
+    key, *columns = _concrete(model, ["pk", *fields])
     assignments = ", ".join(
-        f"{quote(field.column)} = v.column{index}" for index, field in enumerate(columns, start=2)
+        f"{quote(_column(field))} = v.column{index}" for index, field in enumerate(columns, start=2)
     )
-    pk = quote(meta.pk.column)
+    pk = quote(_column(key))
     if connection.vendor == "postgresql":
-        return _update_from_arrays(table, pk, [meta.pk, *columns], rows)
-    adapt = adapter([meta.pk, *columns])
+        return _update_from_arrays(table, pk, [key, *columns], rows)
+    adapt = adapter([key, *columns])
     width = len(fields) + 1
     size = rows_per_statement(width)
     one_row = "(" + ", ".join(["%s"] * width) + ")"
@@ -141,7 +156,7 @@ def _update_from_arrays(
     arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in columns)
     names = ", ".join(f"c{index}" for index in range(len(columns)))
     assignments = ", ".join(
-        f"{quote(field.column)} = v.c{index}" for index, field in enumerate(columns) if index
+        f"{quote(_column(field))} = v.c{index}" for index, field in enumerate(columns) if index
     )
     written = 0
     with connection.cursor() as cursor:

@@ -109,7 +109,7 @@ def read_sheet(name: str, content: bytes, limits: Limits | None = None) -> Sheet
 def _numbered(
     rows: Iterator[list[Cell]], limits: Limits, name: str
 ) -> list[tuple[int, list[Cell]]]:
-    numbered = []
+    numbered: list[tuple[int, list[Cell]]] = []
     for number, row in enumerate(rows, 1):
         if all(cell == "" for cell in row):
             continue

@@ -225,7 +225,8 @@ def _year(table: LaitTable, measure: MeasureInfo, la: int, year: str | None) -> 
     ]
     if not with_value:
         raise LaitError(f"{table.place(la)} has no value for {measure.code} in any year.")
-    return max(with_value, key=year_order)
+    # Every label kept has a year (filtered above); the fallback only satisfies the sort key's type.
+    return max(with_value, key=lambda label: year_order(label) or (0, label))
 
 
 def _sn_average(
@@ -234,7 +235,7 @@ def _sn_average(
     if not found:
         detail = f"none of the {total} neighbours has a value"
         return Benchmark(Measure.SN_AVERAGE, None, year, source, detail)
-    average = round_to(sum(found.values()) / len(found), dps)
+    average = round_to(sum(found.values(), Decimal(0)) / len(found), dps)
     detail = f"average of {len(found)} of {total} neighbours"
     return Benchmark(Measure.SN_AVERAGE, average, year, source, detail)
 

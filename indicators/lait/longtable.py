@@ -86,7 +86,9 @@ def read_long_table(
             return read_long_table(stream, measures, max_line=max_line, **limits)
     head = source.read(2)
     source.seek(0)
-    raw: BinaryIO = gzip.GzipFile(fileobj=source, mode="rb") if head == _GZIP_MAGIC else source
+    raw: BinaryIO | gzip.GzipFile = (
+        gzip.GzipFile(fileobj=source, mode="rb") if head == _GZIP_MAGIC else source
+    )
     limited = io.BufferedReader(_Limited(raw, max_bytes))
     text = io.TextIOWrapper(limited, encoding="utf-8-sig", newline="")
     try:
@@ -180,7 +182,7 @@ def _lines(text: io.TextIOWrapper, max_line: int) -> Iterator[str]:
 class _Limited(io.RawIOBase):
     """A binary stream that refuses to give more than ``limit`` bytes."""
 
-    def __init__(self, inner: BinaryIO, limit: int) -> None:
+    def __init__(self, inner: BinaryIO | gzip.GzipFile, limit: int) -> None:
         self._inner = inner
         self._limit = limit
         self._count = 0
@@ -189,7 +191,9 @@ class _Limited(io.RawIOBase):
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        count = self._inner.readinto(buffer)  # type: ignore[attr-defined]
+        # typing.BinaryIO declares no readinto; the files given here (open(..., "rb"), uploads,
+        # BytesIO, GzipFile) all have it.
+        count = self._inner.readinto(buffer)  # type: ignore[union-attr]
         self._count += count
         if self._count > self._limit:
             raise LaitError(f"The file is larger than {self._limit:,} bytes: not accepted.")

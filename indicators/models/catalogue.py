@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -57,8 +57,10 @@ class FrameworkQuerySet(models.QuerySet["Framework"]):
         """The framework called ``name``, ignoring case and spacing."""
         return self.filter(key=name_key(name))
 
-    def get_or_create(
-        self, defaults: dict[str, Any] | None = None, **kwargs: Any
+    # The django-stubs plugin copies this method onto the manager ``as_manager()`` makes, whose
+    # supertype keeps an unbound ``_Model``: a false override error.
+    def get_or_create(  # type: ignore[override]
+        self, defaults: Mapping[str, Any] | None = None, **kwargs: Any
     ) -> tuple[Framework, bool]:
         # Asking for "CORPORATE  parenting" finds "Corporate Parenting" rather than failing to
         # create a second framework of the same name (the sections import creates frameworks).
@@ -86,7 +88,7 @@ class Framework(models.Model):
         choices=DotConvention.choices,
         default=DotConvention.PERFORMANCE,
     )
-    sections = models.ManyToManyField(
+    sections: models.ManyToManyField[Section, FrameworkSection] = models.ManyToManyField(
         "Section", through="FrameworkSection", related_name="frameworks"
     )
 

@@ -73,7 +73,8 @@ class ReportingMonth(models.Model):
             errors["figures_due"] = "figures are due after the month has begun"
         for (before_name, before), (name, date) in itertools.pairwise(steps):
             if before and date and date < before:
-                label = self._meta.get_field(before_name).verbose_name
+                field = self._meta.get_field(before_name)
+                label = field.verbose_name if isinstance(field, models.Field) else before_name
                 errors[name] = f"must not be before {label} ({before:%d/%m/%Y})"
         if errors:
             raise ValidationError(errors)

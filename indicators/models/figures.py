@@ -24,7 +24,7 @@ def number_text(number: Decimal | None) -> str | None:
     return None if number is None else plain_number(number)
 
 
-def number_of(text: str | None) -> Decimal | None:
+def number_of(text: str | int | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 

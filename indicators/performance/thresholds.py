@@ -329,8 +329,8 @@ def _parse_tolerance(
                 forms,
             )
         margins[column] = margin
-    margin = _agreed_margin(margins, original, _RED_TOL_FORMS)
-    return Thresholds(ThresholdKind.TOLERANCE, centre=centre, tolerance=tolerance, margin=margin)
+    agreed = _agreed_margin(margins, original, _RED_TOL_FORMS)
+    return Thresholds(ThresholdKind.TOLERANCE, centre=centre, tolerance=tolerance, margin=agreed)
 
 
 def _parse_range(

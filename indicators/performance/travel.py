@@ -169,10 +169,10 @@ def year_to_date(
     valued = [figure for figure in figures if figure.value is not None]
     if not valued:
         return None
-    counted = {"months": len(valued), "expected": len(figures)}
+    months, expected = len(valued), len(figures)
     if kind not in RATIO_KINDS:
         total = sum((figure.value for figure in valued if figure.value is not None), Decimal(0))
-        return Ytd(value=total, **counted)
+        return Ytd(value=total, months=months, expected=expected)
     numerators = [figure.numerator for figure in valued if figure.numerator is not None]
     denominators = [figure.denominator for figure in valued if figure.denominator is not None]
     if factor is not None and len(numerators) == len(denominators) == len(valued):
@@ -180,11 +180,11 @@ def year_to_date(
         if denominator == 0:
             return None
         value = ratio_value(factor, numerator, denominator, decimals)
-        return Ytd(value, numerator, denominator, **counted)
+        return Ytd(value, numerator, denominator, months=months, expected=expected)
     # Without the parts a single month is still its own YTD; several months cannot be averaged
     # honestly (percentages of different bases), so no YTD is better than a wrong one.
     if len(valued) == 1 and valued[0].value is not None:
-        return Ytd(value=valued[0].value, **counted)
+        return Ytd(value=valued[0].value, months=months, expected=expected)
     return None
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts.access import role_required
+from accounts.access import SignedInRequest, role_required
 from accounts.roles import Role
 
 from .. import performance as perf
@@ -17,7 +17,7 @@ from ..services import TIMETABLE, open_month
 
 
 @role_required(Role.PERFORMANCE_OFFICER)
-def months_page(request: HttpRequest) -> HttpResponse:
+def months_page(request: SignedInRequest) -> HttpResponse:
     form = OpenMonthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

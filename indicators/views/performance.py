@@ -113,18 +113,26 @@ def indicator_page(request: HttpRequest, reference: str) -> HttpResponse:
     benchmarks = list(Benchmark.objects.filter(indicator=indicator))
     band = perf.quartile_band(
         indicator.polarity_enum,
-        perf.round_to(latest.value, indicator.decimals) if latest else None,
+        perf.round_to(latest.value, indicator.decimals)
+        if latest and latest.value is not None
+        else None,
         {perf.Measure(b.measure): b.value for b in benchmarks},
     )
     targets = list(Target.objects.filter(indicator=indicator).order_by("-year"))
     # The DOT of the latest figure in each report the indicator is printed in, under that
     # report's convention.
-    travels = [
-        (framework, latest.month, row.dot)
-        for framework in (indicator.section.frameworks.order_by("name") if latest else [])
-        for row in build_summary(framework, latest.month, section_code=indicator.section.code).rows
-        if row.indicator_id == indicator.id
-    ]
+    travels = (
+        []
+        if latest is None
+        else [
+            (framework, latest.month, row.dot)
+            for framework in indicator.section.frameworks.order_by("name")
+            for row in build_summary(
+                framework, latest.month, section_code=indicator.section.code
+            ).rows
+            if row.indicator_id == indicator.id
+        ]
+    )
     chronological = list(reversed(history))
     line = target_line(targets[0] if targets else None)
     chart = {

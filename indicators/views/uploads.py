@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import role_required
+from accounts.access import SignedInRequest, role_required
 from accounts.roles import Role
 
 from ..forms import UploadForm
@@ -23,7 +23,7 @@ from ..models import Upload
 
 
 @role_required(Role.PERFORMANCE_OFFICER)
-def uploads_page(request: HttpRequest) -> HttpResponse:
+def uploads_page(request: SignedInRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -63,7 +63,7 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
-def confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
+def confirm(request: SignedInRequest, upload_id: int) -> HttpResponse:
     upload = get_object_or_404(Upload, pk=upload_id)
     outcome = confirm_upload(
         upload.pk,
@@ -77,7 +77,7 @@ def confirm(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
-def revert(request: HttpRequest, upload_id: int) -> HttpResponse:
+def revert(request: SignedInRequest, upload_id: int) -> HttpResponse:
     upload = get_object_or_404(Upload, pk=upload_id)
     outcome = revert_upload(upload.pk, request.user)
     (messages.success if outcome.done else messages.error)(request, outcome.message)

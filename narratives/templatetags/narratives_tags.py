@@ -12,7 +12,7 @@ from ..models import Status
 
 register = template.Library()
 
-BADGES = {
+BADGES: dict[str, str] = {
     Status.NOT_STARTED: "text-bg-light border",
     Status.DRAFT: "text-bg-secondary",
     Status.SUBMITTED: "text-bg-info",

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
 
@@ -32,7 +32,7 @@ class Sections(FileKind):
     optional = ("definition", "managers", "theme")
     key_columns = ("framework", "code")
     state_columns = ("framework", "title", "order", "definition", "managers", "theme")
-    defaults: State = ("", "", 0, "", "", "")
+    defaults: ClassVar[State] = ("", "", 0, "", "", "")
 
     def prepare(self, sheet: Sheet) -> None:
         self.frameworks = {name_key(f.name): f for f in Framework.objects.all()}
@@ -190,7 +190,7 @@ class Indicators(FileKind):
         "parent",
         "lait",
     )
-    defaults: State = ("", "", "", "", "", "", "monthly", 1, "", 0, "", "")
+    defaults: ClassVar[State] = ("", "", "", "", "", "", "monthly", 1, "", 0, "", "")
 
     def prepare(self, sheet: Sheet) -> None:
         self.sections = dict(Section.objects.values_list("code", "id"))
@@ -237,6 +237,7 @@ class Indicators(FileKind):
         if reader.failed or not reference or not section or not unit:
             return None
         assert polarity is not None and aggregation is not None and title is not None
+        assert frequency is not None
         if order is None and reader.has("order"):
             order = reader.row - 1  # blank: the file's order (its data rows, counted from 1)
         return Proposed(
@@ -390,7 +391,7 @@ class Targets(FileKind):
     optional = ("red", "amber", "green")
     key_columns = ("indicator", "year")
     state_columns = ("red", "amber", "green")
-    defaults: State = ("", "", "")
+    defaults: ClassVar[State] = ("", "", "")
 
     def prepare(self, sheet: Sheet) -> None:
         self.references = load_references()
@@ -457,7 +458,7 @@ class Benchmarks(FileKind):
     optional = ("year", "source")
     key_columns = ("indicator", "measure")
     state_columns = ("value", "places", "year", "source")
-    defaults: State = (None, None, "", "")
+    defaults: ClassVar[State] = (None, None, "", "")
 
     def prepare(self, sheet: Sheet) -> None:
         self.references = load_references()

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.db import models
 from django.utils import timezone
 
 from ... import performance as perf
@@ -165,7 +164,7 @@ class Figures(Measured):
     optional = ("value", "numerator", "denominator", "note")
     key_columns = ("indicator", "month")
     state_columns = ("value", "marker", "numerator", "denominator", "note", "places")
-    defaults: State = (None, "", None, None, "", None)
+    defaults: ClassVar[State] = (None, "", None, None, "", None)
 
     def read_row(self, reader: RowReader) -> Proposed | None:
         indicator = reader.indicator("indicator", self.references)
@@ -275,7 +274,7 @@ class Outturns(Measured):
     optional = ("value", "numerator", "denominator")
     key_columns = ("indicator", "year")
     state_columns = ("value", "marker", "numerator", "denominator", "places")
-    defaults: State = (None, "", None, None, None)
+    defaults: ClassVar[State] = (None, "", None, None, None)
 
     def read_row(self, reader: RowReader) -> Proposed | None:
         indicator = reader.indicator("indicator", self.references)
@@ -312,7 +311,7 @@ class Outturns(Measured):
 
 
 def _save(
-    model: type[models.Model],
+    model: type[Outturn],
     key: Key,
     stored: Stored,
     identity: dict[str, Any],

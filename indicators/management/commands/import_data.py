@@ -24,8 +24,8 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from error
         plan, applied = import_file(kind, path.name, content, SYSTEM, dry_run=dry_run)
-        for error in plan.errors:
-            self.stderr.write(f"{path.name}: {error}")
+        for row_error in plan.errors:
+            self.stderr.write(f"{path.name}: {row_error}")
         if not plan.ok:
             raise CommandError(plan.summary())
         if applied is not None and not applied.applied:
