@@ -617,8 +617,8 @@ def profile(env: dict[str, str], site: Site) -> None:
         print(
             f"\nfigure revisions: {FigureRevision.objects.count()} "
             f"({FigureRevision.objects.filter(is_new=False).count()} changes); the summary's "
-            f"restatements() finds {sum(len(v) for v in found.values())} restatements of "
-            f"{len(found)} figures in {took * 1000:.0f} ms"
+            f"restatements() finds the latest restatement of {len(found)} figures "
+            f"in {took * 1000:.0f} ms"
         )
     for label, client, path in slow:
         print(f"\n{label}: where the time goes (cProfile of 3 requests, the project's own code)")

@@ -157,6 +157,7 @@ def copy_figures(indicators: list[Any]) -> int:
                 for index, month in enumerate(all_months()):
                     if not is_due(indicator.frequency, month):
                         continue
+                    row: tuple[Decimal, int, str, int | None, int | None]
                     if is_percentage(number):
                         denominator = 40 + (number + index) % 20
                         numerator = (number * 7 + index * 3) % denominator
