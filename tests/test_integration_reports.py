@@ -17,6 +17,8 @@ from reports.models import BuildStatus, Edition
 def test_a_real_worker_builds_the_draft_the_page_asked_for(celery_worker_process, client, officer):
     call_command("load_sample_data", stdout=io.StringIO())
     month = ReportingMonth.objects.get()
+    # The sample sets the demo accounts' password again, which ends sessions begun before it.
+    officer.refresh_from_db()
     client.force_login(officer)
     response = client.post(reverse("reports:generate", args=[month.pk]))
     edition = Edition.objects.get()
