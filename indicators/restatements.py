@@ -75,16 +75,21 @@ def restatements(
         .order_by("-changed_at", "-id")
         .values("id")[:1]
     )
-    latest = (
-        Figure.objects.filter(indicator_id__in=indicator_ids, month__in=months)
+    # Two queries, not one: inside "id IN (...)" PostgreSQL's planner hashes the whole revisions
+    # table instead of looking up the few ids.
+    latest = [
+        revision_id
+        for revision_id in Figure.objects.filter(indicator_id__in=indicator_ids, month__in=months)
         .order_by()
         .annotate(newest=Subquery(newest))
-        .filter(newest__isnull=False)
-        .values("newest")
-    )
+        .values_list("newest", flat=True)
+        if revision_id is not None
+    ]
     found: dict[tuple[int, datetime.date], Restatement] = {}
-    for revision in FigureRevision.objects.filter(id__in=latest).select_related(
-        "figure__indicator", "changed_by"
+    for revision in (
+        FigureRevision.objects.filter(id__in=latest)
+        .select_related("figure__indicator", "changed_by")
+        .order_by()
     ):
         figure = revision.figure
         printed_in = frameworks[figure.indicator_id]
