@@ -65,39 +65,49 @@ def restatements(
     ):
         if framework_id is not None:
             frameworks[indicator_id].add(framework_id)
-    newest = (
-        FigureRevision.objects.filter(
-            figure=OuterRef("pk"),
-            is_new=False,
-            # Nothing changed before the first month was opened can be a restatement.
-            changed_at__gt=min(opened_at for _, _, opened_at in opened),
+    newest = FigureRevision.objects.filter(
+        figure=OuterRef("pk"),
+        is_new=False,
+        # Nothing changed before the first month was opened can be a restatement.
+        changed_at__gt=min(opened_at for _, _, opened_at in opened),
+    ).order_by("-changed_at", "-id")
+
+    def restates(indicator_id: int, month: datetime.date, changed_at: datetime.datetime) -> bool:
+        """Whether a change at ``changed_at`` came after a report that printed the figure."""
+        printed_in = frameworks[indicator_id]
+        return any(
+            framework in printed_in and opened_month >= month and opened_at < changed_at
+            for framework, opened_month, opened_at in opened
         )
-        .order_by("-changed_at", "-id")
-        .values("id")[:1]
-    )
-    latest = (
-        Figure.objects.filter(indicator_id__in=indicator_ids, month__in=months)
+
+    # Two queries, not one: the newest revision of each figure (its id and time), then only those
+    # that restate it. Inside "id IN (...)" PostgreSQL's planner hashed the whole revisions table.
+    latest = [
+        revision_id
+        for indicator_id, month, revision_id, changed_at in Figure.objects.filter(
+            indicator_id__in=indicator_ids, month__in=months
+        )
         .order_by()
-        .annotate(newest=Subquery(newest))
-        .filter(newest__isnull=False)
-        .values("newest")
-    )
+        .annotate(
+            newest=Subquery(newest.values("id")[:1]),
+            newest_at=Subquery(newest.values("changed_at")[:1]),
+        )
+        .values_list("indicator_id", "month", "newest", "newest_at")
+        if revision_id is not None and restates(indicator_id, month, changed_at)
+    ]
     found: dict[tuple[int, datetime.date], Restatement] = {}
-    for revision in FigureRevision.objects.filter(id__in=latest).select_related(
-        "figure__indicator", "changed_by"
+    for revision in (
+        FigureRevision.objects.filter(id__in=latest)
+        .select_related("figure__indicator", "changed_by")
+        .order_by()
     ):
         figure = revision.figure
-        printed_in = frameworks[figure.indicator_id]
-        if any(
-            framework in printed_in and month >= figure.month and opened_at < revision.changed_at
-            for framework, month, opened_at in opened
-        ):
-            found[(figure.indicator_id, figure.month)] = Restatement(
-                old=revision.old_display,
-                new=revision.new_display,
-                changed_at=revision.changed_at,
-                changed_by=name_of(revision.changed_by),
-                upload_id=revision.upload_id,
-                source=revision.source,
-            )
+        found[(figure.indicator_id, figure.month)] = Restatement(
+            old=revision.old_display,
+            new=revision.new_display,
+            changed_at=revision.changed_at,
+            changed_by=name_of(revision.changed_by),
+            upload_id=revision.upload_id,
+            source=revision.source,
+        )
     return found

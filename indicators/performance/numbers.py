@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, getcontext, localcontext
 
 from .vocabulary import Kind, Marker
+
+_EXPONENTS = tuple(Decimal(1).scaleb(-places) for places in range(8))
 
 
 def round_to(value: Decimal, decimals: int) -> Decimal:
@@ -19,11 +21,17 @@ def round_to(value: Decimal, decimals: int) -> Decimal:
         raise ValueError(f"decimals must be 0 or more, not {decimals}")
     if not value.is_finite():
         raise ValueError(f"cannot round {value}")
-    exponent = Decimal(1).scaleb(-decimals)
-    with localcontext() as ctx:
-        # quantize fails when the result needs more digits than the context allows.
-        ctx.prec = max(ctx.prec, value.adjusted() + decimals + 2)
+    exponent = _EXPONENTS[decimals] if decimals < len(_EXPONENTS) else Decimal(1).scaleb(-decimals)
+    needed = value.adjusted() + decimals + 2
+    if needed <= getcontext().prec:
+        # The usual case (a report's figures): no context of its own needed, and a page rounds
+        # thousands of figures.
         rounded = value.quantize(exponent, rounding=ROUND_HALF_UP)
+    else:
+        with localcontext() as ctx:
+            # quantize fails when the result needs more digits than the context allows.
+            ctx.prec = needed
+            rounded = value.quantize(exponent, rounding=ROUND_HALF_UP)
     # -0.04 rounds to -0.0, which would print as "-0.0".
     return rounded.copy_abs() if rounded.is_zero() else rounded
 

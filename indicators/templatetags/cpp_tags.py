@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from .. import performance as perf
+from ..restatements import Restatement
+from ..summary import BLANK, SummaryRow
 
 register = template.Library()
 
@@ -36,6 +44,71 @@ def get(mapping: Any, key: Any) -> Any:
 def restatement(restated: dict, indicator_id: int, month: datetime.date) -> Any:
     """The figure's latest restatement (``restatements.restatements``), or None."""
     return restated.get((indicator_id, month))
+
+
+@register.simple_tag
+def figure_text(text: str, note: Restatement | None) -> SafeString:
+    """A figure as a table prints it: marked, and described, when it was restated."""
+    if note is None:
+        return format_html("{}", text)
+    return format_html(
+        '<span class="restated" title="{}">{}</span><span class="visually-hidden"> ({})</span>',
+        note.describe(),
+        text,
+        note.describe(),
+    )
+
+
+@functools.cache
+def _partial(name: str, value: object) -> SafeString:
+    """A cell template rendered once per value (a DOT or a RAG has only a few)."""
+    context = {"dot": value, "element": "td"} if name == "_dot.html" else {"rag": value}
+    return mark_safe(get_template(f"indicators/{name}").render(context))
+
+
+@register.simple_tag
+def summary_row(
+    row: SummaryRow,
+    months: Sequence[datetime.date],
+    restated: dict[tuple[int, datetime.date], Restatement],
+    measures: Sequence[perf.Measure],
+) -> SafeString:
+    """One row of the summary page's table.
+
+    Written here rather than as tags, filters and includes in the template: through the
+    template engine a thousand rows of twenty-four cells were most of the page's time.
+    """
+    ytd = row.ytd
+    partial = format_html(' <small class="partial">({})</small>', ytd.partial_note)
+    cells = [
+        format_html(
+            '<td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>',
+            row.reference,
+            reverse("indicators:indicator", args=[row.reference]),
+            row.title,
+            row.polarity.value,
+            row.unit,
+        ),
+        format_html_join(
+            "",
+            '<td class="num">{}</td>',
+            (
+                (figure_text(cell.text, restated.get((row.indicator_id, month))),)
+                for cell, month in zip(row.months, months, strict=True)
+            ),
+        ),
+        format_html('<td class="num">{}{}</td>', ytd.text, partial if ytd.partial else ""),
+        _partial("_dot.html", row.dot),
+        _partial("_rag.html", row.rag),
+        format_html("<td>{}</td><td>{}</td><td>{}</td>", row.red, row.amber, row.green),
+        format_html_join("", '<td class="num">{}</td>', ((cell.text,) for cell in row.outturns)),
+        format_html_join(
+            "",
+            '<td class="num">{}</td>',
+            ((row.benchmarks.get(measure, BLANK).text,) for measure in measures),
+        ),
+    ]
+    return format_html("<tr>{}</tr>", mark_safe("".join(cells)))
 
 
 @register.inclusion_tag("indicators/_dot.html")
