@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from indicators.models import Figure, FigureRevision, Indicator, Target
@@ -23,8 +22,8 @@ MODELS = [
 
 
 @pytest.fixture
-def officer_client(client, sample):
-    client.force_login(get_user_model().objects.get(username="officer"))
+def officer_client(client, sample, officer):
+    client.force_login(officer)
     return client
 
 
@@ -97,7 +96,7 @@ def test_a_figure_above_100_percent_is_refused_in_the_admin(officer_client):
     assert figure.value == Decimal("95.2")
 
 
-def test_panel_members_cannot_use_the_back_office(client, sample):
-    client.force_login(get_user_model().objects.get(username="panel"))
+def test_panel_members_cannot_use_the_back_office(client, sample, panel):
+    client.force_login(panel)
     response = client.get(reverse("admin:indicators_figure_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from accounts.actors import SYSTEM
 from indicators.exports import export_dataset, render
@@ -134,8 +133,7 @@ def test_dry_run_counts_new_changed_unchanged_and_writes_nothing(sample):
     assert database_state() == before
 
 
-def test_a_rerun_keeps_every_change_with_who_when_and_source(sample):
-    officer = get_user_model().objects.get(username="officer")
+def test_a_rerun_keeps_every_change_with_who_when_and_source(sample, officer):
     content = figures_file(
         ["6.1", "2020-03", "596", "", "", ""],
         ["6.8", "2020-04", "", "140", "146", "late reviews entered"],

@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,11 +15,8 @@ from indicators.summary import build_summary, filter_summary, is_exception
 from tests.helpers import csv_bytes, imported
 
 APRIL = datetime.date(2020, 4, 1)
-
-
-@pytest.fixture
-def officer(sample):
-    return get_user_model().objects.get(username="officer")
+# Every test here works on the sample, as the cast's officer.
+pytestmark = pytest.mark.usefixtures("sample")
 
 
 @pytest.fixture
