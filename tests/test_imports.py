@@ -245,9 +245,9 @@ def test_unknown_manager_is_an_error(sample):
     content = csv_bytes(
         [
             ["framework", "code", "title", "order", "managers"],
-            ["Corporate Parenting", "LAC", "LOOKED AFTER CHILDREN", "1", "hos.lac;nobody"],
+            ["Corporate Parenting", "LAC", "LOOKED AFTER CHILDREN", "1", "hos.lac;no-such-person"],
         ]
     )
     errors = errors_of("sections", "managers.csv", content)
     assert [(e.row, e.column) for e in errors] == [(2, "managers")]
-    assert "unknown user 'nobody'" in errors[0].message
+    assert "unknown user 'no-such-person'" in errors[0].message
