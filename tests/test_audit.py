@@ -215,7 +215,6 @@ def test_roles_changed_outside_the_admin_are_the_systems(sample, approver):
 
 @pytest.fixture
 def history(sample, approver, officer):
-    officer, approver = officer, approver
     assert sign_in(Client(), "officer", PASSWORD) == 302
     assert sign_in(Client(), "approver", "not-the-password") == 200
     audit.record(officer, "month.opened", None, panel_date="2020-06-01")

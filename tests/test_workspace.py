@@ -38,12 +38,12 @@ def open_form(framework_id: int, month: str, **dates: str) -> dict[str, object]:
     return form
 
 
-def test_an_officer_opens_a_month_with_its_timetable(officer_client, sample):
+def test_an_officer_opens_a_month_with_its_timetable(officer_client, sample, officer):
     response = officer_client.post(reverse("indicators:months"), open_form(sample.pk, "April 2020"))
     assert response.status_code == 302
     month = ReportingMonth.objects.get(framework=sample)
     assert month.month == APRIL and month.panel_date == datetime.date(2020, 6, 1)
-    assert month.opened_by.username == "officer"
+    assert month.opened_by == officer
 
 
 @pytest.mark.parametrize(
