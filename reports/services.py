@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -212,7 +213,7 @@ def issue_report(reporting_month: ReportingMonth, actor: Actor) -> Edition:
 
 @transaction.atomic
 def save_paper(
-    reporting_month: ReportingMonth, actor: Actor, fields: dict[str, str]
+    reporting_month: ReportingMonth, actor: Actor, fields: Mapping[str, object]
 ) -> PaperDetails:
     """Save the covering paper's text for the month's next draft or issue. It is part of what an
     approver signs off: a change after sign-off needs a new draft and sign-off before issue."""

@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
+
+from tests.cast import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -22,7 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_PASSWORD = "cpp-demo-2020"
 
 
 @pytest.fixture
@@ -48,10 +50,11 @@ def browser_page(live_server) -> Iterator[object]:
             browser.close()
 
 
-def sign_in(page: object, username: str) -> None:
+def sign_in(page: object, who: User) -> None:
+    """Sign in through the form as ``who``, one of the cast (tests/cast.py)."""
     page.goto(page.base_url + "/accounts/login/")  # type: ignore[attr-defined]
-    page.fill("#id_username", username)  # type: ignore[attr-defined]
-    page.fill("#id_password", DEMO_PASSWORD)  # type: ignore[attr-defined]
+    page.fill("#id_username", who.username)  # type: ignore[attr-defined]
+    page.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
     page.click("button[type=submit]")  # type: ignore[attr-defined]
     page.wait_for_url(page.base_url + "/")  # type: ignore[attr-defined]
 

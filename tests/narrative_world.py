@@ -12,26 +12,13 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 
 from indicators.models import Framework, FrameworkSection, ReportingMonth, Section
-from indicators.services import open_month
+from indicators.services import default_timetable, open_month
 from narratives import services
 from narratives.models import Narrative, Status
 from narratives.samples import sample_narratives  # noqa: F401
 from tests.cast import Cast
 
 APRIL = datetime.date(2020, 4, 1)
-
-
-def timetable(month: datetime.date) -> dict[str, datetime.date]:
-    """Figures due on the 8th of the next month, narratives the 15th, sign-off the 22nd, panel
-    the 1st of the month after."""
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    after = (following.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return {
-        "figures_due": following.replace(day=8),
-        "narratives_due": following.replace(day=15),
-        "signoff_due": following.replace(day=22),
-        "panel_date": after,
-    }
 
 
 @dataclass
@@ -63,7 +50,9 @@ class World:
         }[name]
 
     def open(self, month: datetime.date = APRIL, **changes: datetime.date) -> ReportingMonth:
-        return open_month(self.framework, month, {**timetable(month), **changes}, self.cast.officer)
+        return open_month(
+            self.framework, month, {**default_timetable(month), **changes}, self.cast.officer
+        )
 
     def narrative(self, month: ReportingMonth, section: Section | None = None) -> Narrative:
         return Narrative.objects.get(reporting_month=month, section=section or self.lac)
@@ -82,11 +71,16 @@ def make_world(cast: Cast) -> World:
     return World(framework, lac, fostering, cast)
 
 
+def author_of(narrative: Narrative) -> User:
+    """Who writes ``narrative``: an author already, else its section's head of service."""
+    author = narrative.authors.first() or narrative.section.managers.first()
+    assert author is not None, f"{narrative.section} has no head of service"
+    return author
+
+
 def bring_to(narrative: Narrative, status: Status, world: World, text: str = "") -> Narrative:
     """Take a narrative from not started to ``status`` through the real verbs."""
-    author, approver = world.hos, world.cast.approver
-    if narrative.section_id == world.fostering.pk:
-        author = world.other_hos
+    author, approver = author_of(narrative), world.cast.approver
     if status == Status.NOT_STARTED:
         return narrative
     services.save_text(

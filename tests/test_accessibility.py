@@ -99,7 +99,7 @@ def sign_out(page) -> None:
 
 
 def test_every_page_meets_wcag_22_aa(
-    browser_page, sample_month, tmp_path, approver, head_of_service, officer
+    browser_page, sample_month, tmp_path, approver, head_of_service, officer, panel
 ):
     page = browser_page
     check = Checker(page)
@@ -123,7 +123,7 @@ def test_every_page_meets_wcag_22_aa(
     check.visit("not-found-anonymous", "/no-such-page/", status=404)
 
     # Head of service: home, the dashboard and their section's narrative (a draft they edit).
-    sign_in(page, "hos.lac")
+    sign_in(page, head_of_service("LAC"))
     check.check("home-hos")
     check.visit("narratives-dashboard-hos", f"/months/{month.pk}/narratives/")
     check.visit("narrative-hos", f"/narratives/{lac.pk}/")
@@ -131,7 +131,7 @@ def test_every_page_meets_wcag_22_aa(
 
     # Approver: the narrative once submitted (the review form and what changed).
     narrative_services.submit(lac, head_of_service("LAC"))
-    sign_in(page, "approver")
+    sign_in(page, approver)
     check.check("home-approver")
     check.visit("narratives-dashboard-approver", f"/months/{month.pk}/narratives/")
     check.visit("narrative-approver", f"/narratives/{lac.pk}/")
@@ -142,7 +142,7 @@ def test_every_page_meets_wcag_22_aa(
     draft = report_services.generate_draft(month, officer)
     draft.refresh_from_db()
     assert draft.is_ready, draft.error
-    sign_in(page, "officer")
+    sign_in(page, officer)
     check.check("home-officer")
     page.goto(page.base_url + "/performance/")
     page.wait_for_url(f"**{month_path}/summary/")
@@ -174,7 +174,7 @@ def test_every_page_meets_wcag_22_aa(
     sign_out(page)
 
     # Panel member: nothing before issue (403 elsewhere); then the issued report.
-    sign_in(page, "panel")
+    sign_in(page, panel)
     check.check("home-panel-nothing-issued")
     check.visit("forbidden", "/performance/", status=403)
     approve_all(month)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from indicators.models import Figure, FigureRevision, Indicator, Target
@@ -23,8 +22,8 @@ MODELS = [
 
 
 @pytest.fixture
-def officer_client(client, sample):
-    client.force_login(get_user_model().objects.get(username="officer"))
+def officer_client(client, sample, officer):
+    client.force_login(officer)
     return client
 
 
@@ -39,6 +38,7 @@ def test_every_changelist_opens_searches_and_shows_a_record(officer_client, mode
 
         model_class = apps.get_model("indicators", model)
     obj = model_class.objects.first()
+    assert obj is not None, model
     change = reverse(f"admin:indicators_{model}_change", args=[obj.pk])
     assert officer_client.get(change).status_code == 200
 
@@ -79,13 +79,14 @@ def post_figure(client, figure: Figure, value: str, note: str = ""):
     )
 
 
-def test_changing_a_figure_in_the_admin_keeps_a_revision(officer_client):
+def test_changing_a_figure_in_the_admin_keeps_a_revision(officer_client, officer):
     figure = Figure.objects.get(indicator__reference="6.1", month="2020-04-01")
     response = post_figure(officer_client, figure, "606", note="late entry")
     assert response.status_code == 302, response.content.decode()[:2000]
-    revision = figure.revisions.first()
+    revision = figure.revisions.first()  # the newest
+    assert revision is not None
     assert (revision.old_value, revision.new_value, revision.source) == (604, 606, "admin")
-    assert revision.changed_by.username == "officer"
+    assert revision.changed_by == officer
 
 
 def test_a_figure_above_100_percent_is_refused_in_the_admin(officer_client):
@@ -97,7 +98,7 @@ def test_a_figure_above_100_percent_is_refused_in_the_admin(officer_client):
     assert figure.value == Decimal("95.2")
 
 
-def test_panel_members_cannot_use_the_back_office(client, sample):
-    client.force_login(get_user_model().objects.get(username="panel"))
+def test_panel_members_cannot_use_the_back_office(client, sample, panel):
+    client.force_login(panel)
     response = client.get(reverse("admin:indicators_figure_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

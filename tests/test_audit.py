@@ -19,7 +19,7 @@ from accounts.roles import Role, ensure_roles
 from audit.models import Event
 from audit.views import PAGE_SIZE, audit_page
 from indicators.models import Section
-from tests.browser import DEMO_PASSWORD
+from tests.cast import PASSWORD
 
 
 def sign_in(client: Client, username: str, password: str) -> int:
@@ -103,7 +103,7 @@ def test_an_account_with_events_is_deactivated_not_deleted(sample, approver):
 
 def test_sign_ins_sign_outs_and_failures_are_events(sample, officer):
     client = Client()
-    assert sign_in(client, "officer", DEMO_PASSWORD) == 302
+    assert sign_in(client, "officer", PASSWORD) == 302
     assert client.post(reverse("logout")).status_code == 302
     assert sign_in(Client(), "approver", "not-the-password") == 200
     assert latest("auth.signed_in").actor == officer
@@ -215,8 +215,7 @@ def test_roles_changed_outside_the_admin_are_the_systems(sample, approver):
 
 @pytest.fixture
 def history(sample, approver, officer):
-    officer, approver = officer, approver
-    assert sign_in(Client(), "officer", DEMO_PASSWORD) == 302
+    assert sign_in(Client(), "officer", PASSWORD) == 302
     assert sign_in(Client(), "approver", "not-the-password") == 200
     audit.record(officer, "month.opened", None, panel_date="2020-06-01")
     audit.record(approver, "narrative.approved", Section.objects.get(code="LAC"), version=2)

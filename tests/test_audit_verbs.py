@@ -105,7 +105,6 @@ def test_a_month_opened_by_the_system(sample_month, log):
 
 
 def test_the_edition_verbs(sample_month, log, approver, officer):
-    officer, approver = officer, approver
     approve_all(sample_month)
     paper = {**assembly.paper_of(sample_month), "title": "Corporate Parenting, April 2020"}
     reports.save_paper(sample_month, officer, paper)

@@ -27,9 +27,9 @@ def april(reference: str) -> str:
     return Figure.objects.get(indicator__reference=reference, month="2020-04-01").display
 
 
-def test_upload_preview_confirm_summary_and_revert(browser_page, sample, tmp_path):
+def test_upload_preview_confirm_summary_and_revert(browser_page, sample, tmp_path, officer):
     page = browser_page
-    sign_in(page, "officer")
+    sign_in(page, officer)
 
     before = database_state()
     upload(

@@ -4,7 +4,6 @@ title or framework name is one line (it is printed in e-mail subjects and report
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -13,8 +12,8 @@ from tests.helpers import csv_bytes, imported
 
 
 @pytest.fixture
-def officer_client(client, sample):
-    client.force_login(get_user_model().objects.get(username="officer"))
+def officer_client(client, sample, officer):
+    client.force_login(officer)
     return client
 
 

@@ -22,6 +22,7 @@ from reports.models import Edition
 from tests.browser import screenshot, sign_in
 from tests.editions import approve
 from tests.helpers import csv_bytes
+from tests.narrative_world import author_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,11 +44,13 @@ def write_and_submit(page, narrative: Narrative, text: str, shot: str) -> None:
     screenshot(page, shot)
 
 
-def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_path):
+def test_the_monthly_cycle_from_opening_to_the_panel(
+    browser_page, sample, tmp_path, approver, head_of_service, officer, panel
+):
     page = browser_page
 
     # 1. The performance officer opens April 2020 and uploads figures, re-running March.
-    sign_in(page, "officer")
+    sign_in(page, officer)
     page.goto(page.base_url + "/months/")
     page.select_option("#id_framework", label="Corporate Parenting")
     page.fill("#id_month", "2020-04")
@@ -87,24 +90,23 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
     for narrative in Narrative.objects.filter(reporting_month=month).exclude(
         pk__in=[lac.pk, fostering.pk]
     ):
-        author = narrative.section.managers.first()
         narrative_services.save_text(
-            narrative, author, f"{narrative.section.title}: stable.", "", 0
+            narrative, author_of(narrative), f"{narrative.section.title}: stable.", "", 0
         )
         approve(narrative)
 
     # 2. Two heads of service write and submit.
-    sign_in(page, "hos.lac")
+    sign_in(page, head_of_service("LAC"))
     write_and_submit(page, lac, "The number of LAC rose to 604 in April.", "cycle-03-hos-lac")
     sign_out(page)
-    sign_in(page, "hos.fostering")
+    sign_in(page, head_of_service("FOSTERING"))
     write_and_submit(
         page, fostering, "Three foster carers were recruited in April.", "cycle-04-hos-fostering"
     )
     sign_out(page)
 
     # 3. The approver returns one with a comment, and approves the other.
-    sign_in(page, "approver")
+    sign_in(page, approver)
     page.goto(page.base_url + f"/narratives/{lac.pk}/")
     page.fill("#id_comment", COMMENT)
     page.click("input[value='Return with changes requested']")
@@ -116,7 +118,7 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
     sign_out(page)
 
     # The head of service reads the comment, adds what was asked and resubmits.
-    sign_in(page, "hos.lac")
+    sign_in(page, head_of_service("LAC"))
     page.goto(page.base_url + f"/narratives/{lac.pk}/")
     assert COMMENT in page.locator("#timeline").inner_text()
     write_and_submit(
@@ -126,7 +128,7 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
         "cycle-06-hos-lac-resubmits",
     )
     sign_out(page)
-    sign_in(page, "approver")
+    sign_in(page, approver)
     page.goto(page.base_url + f"/narratives/{lac.pk}/")
     page.click("text=Approve version")
     page.wait_for_selector("text=Approved. The narrative is locked")
@@ -135,19 +137,19 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
     assert not Narrative.objects.filter(reporting_month=month).exclude(status=Status.APPROVED)
 
     # 4. The officer generates a draft; the approver signs it off; the officer issues.
-    sign_in(page, "officer")
+    sign_in(page, officer)
     page.goto(page.base_url + f"/reports/months/{month.pk}/")
     page.click("text=Generate a draft")
     page.wait_for_selector("text=Download the report (PDF")
     screenshot(page, "cycle-08-officer-draft-ready")
     sign_out(page)
-    sign_in(page, "approver")
+    sign_in(page, approver)
     page.goto(page.base_url + f"/reports/months/{month.pk}/")
     page.click("text=Sign off Issue 1, Draft 1")
     page.wait_for_selector("text=You signed off Issue 1, Draft 1")
     screenshot(page, "cycle-09-approver-signs-off")
     sign_out(page)
-    sign_in(page, "officer")
+    sign_in(page, officer)
     page.goto(page.base_url + f"/reports/months/{month.pk}/")
     page.click("text=Issue to the panel")
     page.wait_for_selector("text=Issue 1 is issued to the panel")
@@ -157,7 +159,7 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
     sign_out(page)
 
     # 5. A panel member sees only the issued report and downloads it.
-    sign_in(page, "panel")
+    sign_in(page, panel)
     home = page.locator("#issued-reports").inner_text()
     assert "Issue 1" in home and "Draft" not in home
     page.click("nav >> text=Reports")

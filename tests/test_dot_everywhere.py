@@ -221,6 +221,7 @@ def test_the_conventions_differ_as_domain_md_says(sample_month):
 )
 def test_travel(convention, polarity, previous, latest, expected):
     travel = perf.travel(convention, perf.Polarity(polarity), Decimal(previous), Decimal(latest))
+    assert travel is not None
     assert (travel.arrow, travel.meaning, travel.tone) == expected
 
 

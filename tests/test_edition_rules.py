@@ -85,7 +85,7 @@ def test_a_build_whose_worker_died_after_writing_builds_again_beside_it(sample_m
     edition.refresh_from_db()
     services.write_once(edition.storage_name("report"), b"%PDF half a build")
     rebuilt = built(edition)
-    assert rebuilt.attempts == 2 and rebuilt.pdf.name.endswith("-build-2-report.pdf")
+    assert rebuilt.attempts == 2 and str(rebuilt.pdf.name).endswith("-build-2-report.pdf")
     assert sha256(rebuilt.pdf.path) == rebuilt.pdf_sha256
 
 

@@ -33,7 +33,7 @@ def pending(world):
     the broker was down), and the LAC author's address one that breaks a header."""
     april = world.open(APRIL)
     bring_to(world.narrative(april, world.fostering), Status.SUBMITTED, world)
-    get_user_model().objects.filter(username="hos.lac").update(email=BAD_ADDRESS)
+    get_user_model().objects.filter(pk=world.hos.pk).update(email=BAD_ADDRESS)
     assert april.__class__.objects.filter(email_pending=True).count() == 1
     assert Transition.objects.filter(email_pending=True).count() == 1
     return april
@@ -100,7 +100,7 @@ def test_a_subject_is_always_one_line(world):
 def test_the_daily_reminders_go_on_past_a_bad_address(world):
     april = world.open(APRIL)
     services.save_text(world.narrative(april), world.hos, "Text.", "", 0)
-    get_user_model().objects.filter(username="hos.lac").update(email=BAD_ADDRESS)
+    get_user_model().objects.filter(pk=world.hos.pk).update(email=BAD_ADDRESS)
     sent = tasks.send_reminders("2020-05-14")
     assert sent == len(mail.outbox) >= 1
     assert "hos.fostering@example.gov.uk" in [a for m in mail.outbox for a in m.to]

@@ -7,7 +7,6 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -168,8 +167,7 @@ def test_a_huge_cell_is_refused(sample):
     assert "not a readable CSV file" in refusal(content, "huge-cell.csv")
 
 
-def test_a_long_csv_name_keeps_its_suffix(sample):
-    officer = get_user_model().objects.get(username="officer")
+def test_a_long_csv_name_keeps_its_suffix(sample, officer):
     name = "f" * 296 + ".csv"
     upload = receive_upload(
         "figures", name, csv_bytes([HEADER, ["6.1", "2020-05", "611", ""]]), officer
@@ -187,8 +185,10 @@ def test_a_long_csv_name_keeps_its_suffix(sample):
         ("utf16.csv", "indicator\n".encode("utf-16")),
     ],
 )
-def test_the_upload_page_answers_hostile_files_with_a_message(client, sample, name, content):
-    client.force_login(get_user_model().objects.get(username="officer"))
+def test_the_upload_page_answers_hostile_files_with_a_message(
+    client, sample, officer, name, content
+):
+    client.force_login(officer)
     before = database_state()
     response = client.post(
         reverse("indicators:uploads"),

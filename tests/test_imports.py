@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from accounts.actors import SYSTEM
 from indicators.exports import export_dataset, render
@@ -134,8 +133,7 @@ def test_dry_run_counts_new_changed_unchanged_and_writes_nothing(sample):
     assert database_state() == before
 
 
-def test_a_rerun_keeps_every_change_with_who_when_and_source(sample):
-    officer = get_user_model().objects.get(username="officer")
+def test_a_rerun_keeps_every_change_with_who_when_and_source(sample, officer):
     content = figures_file(
         ["6.1", "2020-03", "596", "", "", ""],
         ["6.8", "2020-04", "", "140", "146", "late reviews entered"],
@@ -247,9 +245,9 @@ def test_unknown_manager_is_an_error(sample):
     content = csv_bytes(
         [
             ["framework", "code", "title", "order", "managers"],
-            ["Corporate Parenting", "LAC", "LOOKED AFTER CHILDREN", "1", "hos.lac;nobody"],
+            ["Corporate Parenting", "LAC", "LOOKED AFTER CHILDREN", "1", "hos.lac;no-such-person"],
         ]
     )
     errors = errors_of("sections", "managers.csv", content)
     assert [(e.row, e.column) for e in errors] == [(2, "managers")]
-    assert "unknown user 'nobody'" in errors[0].message
+    assert "unknown user 'no-such-person'" in errors[0].message

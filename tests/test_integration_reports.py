@@ -12,14 +12,13 @@ from django.urls import reverse
 
 from indicators.models import ReportingMonth
 from reports.models import BuildStatus, Edition
+from tests.cast import make_cast
 
 
-def test_a_real_worker_builds_the_draft_the_page_asked_for(celery_worker_process, client, officer):
+def test_a_real_worker_builds_the_draft_the_page_asked_for(celery_worker_process, client):
     call_command("load_sample_data", stdout=io.StringIO())
     month = ReportingMonth.objects.get()
-    # The sample sets the demo accounts' password again, which ends sessions begun before it.
-    officer.refresh_from_db()
-    client.force_login(officer)
+    client.force_login(make_cast().officer)
     response = client.post(reverse("reports:generate", args=[month.pk]))
     edition = Edition.objects.get()
     assert response.url == reverse("reports:edition", args=[edition.pk])

@@ -15,10 +15,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.actors import SYSTEM
+from accounts.roles import Role
 from audit.models import Event
 from indicators.models import Framework, ReportingMonth
 from indicators.services import default_timetable, open_month
 from narratives.models import Narrative
+from tests.cast import person
 
 MAY = datetime.date(2020, 5, 1)
 
@@ -99,13 +101,7 @@ def test_four_officers_opening_one_month_at_once_get_one_month_and_three_message
         pytest.skip("SQLite lets one writer in at a time; the race needs PostgreSQL")
     """The page's own check finds nothing open for each of them; the database's unique
     constraint then refuses three, which the page answers with a message, never a 500."""
-    officers = [officer]
-    for n in range(3):
-        extra = officer
-        extra.pk, extra.username = None, f"officer{n}"
-        extra.save()
-        extra.groups.set(officer.groups.all())
-        officers.append(extra)
+    officers = [officer, *(person(f"officer{n}", Role.PERFORMANCE_OFFICER) for n in range(3))]
     start = threading.Barrier(len(officers))
     results: list[tuple[int, str]] = []
 

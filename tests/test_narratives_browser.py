@@ -16,13 +16,15 @@ COMMENT = "Please say how many children returned home."
 ADDED = "Seven children returned home to their families in April."
 
 
-def test_write_return_resubmit_and_approve_in_the_browser(browser_page, sample_month):
+def test_write_return_resubmit_and_approve_in_the_browser(
+    browser_page, sample_month, approver, head_of_service
+):
     page = browser_page
     narrative = Narrative.objects.get(reporting_month=sample_month, section__code="LAC")
     url = page.base_url + f"/narratives/{narrative.pk}/"
 
     # The head of service finds their section's draft from the dashboard and submits it.
-    sign_in(page, "hos.lac")
+    sign_in(page, head_of_service("LAC"))
     page.click("text=Narratives")
     page.wait_for_selector("#narratives")
     screenshot(page, "narratives-1-dashboard-hos")
@@ -39,7 +41,7 @@ def test_write_return_resubmit_and_approve_in_the_browser(browser_page, sample_m
     page.click("text=Sign out")
 
     # The approver returns it with a comment.
-    sign_in(page, "approver")
+    sign_in(page, approver)
     page.goto(url)
     page.fill("#id_comment", COMMENT)
     page.click("input[value='Return with changes requested']")
@@ -47,7 +49,7 @@ def test_write_return_resubmit_and_approve_in_the_browser(browser_page, sample_m
     page.click("text=Sign out")
 
     # The head of service sees the comment, edits and resubmits.
-    sign_in(page, "hos.lac")
+    sign_in(page, head_of_service("LAC"))
     page.goto(url)
     assert COMMENT in page.locator("#timeline").inner_text()
     assert page.locator("#status").inner_text() == "Changes requested"
@@ -60,7 +62,7 @@ def test_write_return_resubmit_and_approve_in_the_browser(browser_page, sample_m
     page.click("text=Sign out")
 
     # The approver sees what changed since the version they returned, and approves.
-    sign_in(page, "approver")
+    sign_in(page, approver)
     page.goto(url)
     inserted = " ".join(page.locator(".narrative-diff ins").all_inner_texts())
     assert "returned" in inserted and "families" in inserted
@@ -75,7 +77,7 @@ def test_write_return_resubmit_and_approve_in_the_browser(browser_page, sample_m
     page.click("text=Sign out")
 
     # Locked: the head of service can no longer edit.
-    sign_in(page, "hos.lac")
+    sign_in(page, head_of_service("LAC"))
     page.goto(url)
     assert page.locator("#id_changes").count() == 0
     assert page.locator("text=Submit for approval").count() == 0

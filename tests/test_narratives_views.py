@@ -8,13 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import Role
-from indicators.services import open_month
+from indicators.services import default_timetable, open_month
 from narratives import services
 from narratives.models import Narrative, Status
 from narratives.rules import Verb
 from tests.cast import Cast, person
 from tests.helpers import csv_bytes, imported
-from tests.narrative_world import APRIL, World, bring_to, make_world, sample_narratives, timetable
+from tests.narrative_world import APRIL, World, bring_to, make_world, sample_narratives
 
 ROLES = ("officer", "hos", "other_hos", "approver", "panel")
 VERBS = {
@@ -317,7 +317,7 @@ def test_get_on_an_action_is_not_allowed(world, april):
 def test_writing_with_the_figures_in_view(sample, officer, head_of_service):
     """The April 2020 sample: the LAC-RPV narrative with its table, restatement flags and
     talking points."""
-    month = open_month(sample, APRIL, timetable(APRIL), officer)
+    month = open_month(sample, APRIL, default_timetable(APRIL), officer)
     narrative = Narrative.objects.get(reporting_month=month, section__code="LAC-RPV")
     changes, notes = sample_narratives()["LAC-RPV"]
     services.save_text(narrative, head_of_service("LAC-RPV"), changes, notes, 0)

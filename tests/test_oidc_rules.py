@@ -20,6 +20,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from sso.directory import DirectoryGrant, Reason, SignInRefused, grant_from_claims
 from sso.oidc import DirectoryBackend
+from tests.cast import PASSWORD, person
 from tests.oidc import OTHER_CLIENT_ID, Browser, code_for_other_client, token_for_other_client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,8 +131,6 @@ def test_a_code_issued_to_another_application_is_refused(browser, directory):
 
 # Password sign-in beside single sign-on.
 
-PASSWORD = "right-horse-battery-staple"
-
 
 def sign_in_with_password(client: Client, username: str, password: str = PASSWORD):
     client.get(reverse("login"))
@@ -140,8 +139,7 @@ def sign_in_with_password(client: Client, username: str, password: str = PASSWOR
 
 @pytest.fixture
 def local_people(db):
-    users = get_user_model().objects
-    return [users.create_user(name, password=PASSWORD) for name in ("emergency", "cooptee", "old")]
+    return [person(name) for name in ("emergency", "cooptee", "old")]
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from audit.models import Event
 from indicators.models import Section
 from sso.models import DirectoryIdentity
+from tests.cast import person
 from tests.oidc import CLIENT_ID, Browser, Provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -240,7 +241,7 @@ def test_an_account_disabled_here_is_refused(browser, directory):
 
 
 def test_a_directory_person_never_takes_over_an_existing_account(browser, directory):
-    User.objects.create_user("jane@council.example", password="local-password")
+    person("jane@council.example")
     directory.add("jane", roles=["Cpp.Officer"])
 
     page = browser.sign_in("jane")

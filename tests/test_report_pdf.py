@@ -343,9 +343,9 @@ def test_paper_has_every_heading_of_the_seed_in_order(paper_pdf, sample):
 def test_paper_paragraphs_officers_and_skipped_sections():
     report = make_report(sections=3, indicators=2, approved=True, issued=True)
     report["sections"][0]["narrative"]["changes"] = ""
-    report["paper"].update(
-        summary="First paragraph.\n\nSecond paragraph.",
-        accountable_officers="Jane Doe, Director of Children's Services\nJohn Smith, Head of LAC",
+    report["paper"]["summary"] = "First paragraph.\n\nSecond paragraph."
+    report["paper"]["accountable_officers"] = (
+        "Jane Doe, Director of Children's Services\nJohn Smith, Head of LAC"
     )
     pdf = Pdf(render_paper(report))
     text = pdf.text()

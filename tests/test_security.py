@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.cast import NOBODY, PASSWORD, person
+
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "right-horse-battery-staple"
 PRODUCTION = {
     "DEBUG": "false",
     "ALLOWED_HOSTS": "cpp.example.gov.uk",
@@ -111,12 +111,7 @@ def test_the_session_lasts_a_working_day_and_ends_with_the_browser(settings):
     assert settings.SESSION_COOKIE_HTTPONLY
 
 
-@pytest.fixture
-def member(db):
-    return get_user_model().objects.create_user(username="member", password=PASSWORD)
-
-
-def sign_in(client: Client, password: str, username: str = "member") -> int:
+def sign_in(client: Client, password: str, username: str = NOBODY) -> int:
     """Post the real sign-in form, CSRF token and all; the response's status."""
     client.get(reverse("login"))
     response = client.post(
@@ -135,13 +130,13 @@ def browser_client() -> Client:
     return Client(enforce_csrf_checks=True)
 
 
-def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(browser_client, member):
+def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(browser_client, nobody):
     statuses = [sign_in(browser_client, "wrong") for _ in range(6)]
     assert statuses == [200, 200, 200, 200, 429, 429]
     response = browser_client.post(
         reverse("login"),
         {
-            "username": "member",
+            "username": NOBODY,
             "password": PASSWORD,
             "csrfmiddlewaretoken": browser_client.cookies["csrftoken"].value,
         },
@@ -152,7 +147,7 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(browse
     assert "_auth_user_id" not in browser_client.session
 
 
-def test_the_lock_is_for_that_username_from_that_address(browser_client, member):
+def test_the_lock_is_for_that_username_from_that_address(browser_client, nobody):
     for _ in range(5):
         sign_in(browser_client, "wrong")
     assert sign_in(browser_client, PASSWORD) == 429
@@ -160,14 +155,14 @@ def test_the_lock_is_for_that_username_from_that_address(browser_client, member)
     assert sign_in(elsewhere, PASSWORD) == 302
 
 
-def test_the_lock_lifts_after_fifteen_minutes(browser_client, member):
+def test_the_lock_lifts_after_fifteen_minutes(browser_client, nobody):
     for _ in range(5):
         sign_in(browser_client, "wrong")
     AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
     assert sign_in(browser_client, PASSWORD) == 302
 
 
-def test_a_successful_sign_in_before_the_limit_starts_the_count_again(browser_client, member):
+def test_a_successful_sign_in_before_the_limit_starts_the_count_again(browser_client, nobody):
     assert [sign_in(browser_client, "wrong") for _ in range(4)] == [200] * 4
     assert sign_in(browser_client, PASSWORD) == 302
     browser_client.logout()
@@ -175,13 +170,13 @@ def test_a_successful_sign_in_before_the_limit_starts_the_count_again(browser_cl
     assert sign_in(browser_client, "wrong") == 429
 
 
-def test_a_few_passwords_against_every_username_lock_the_address(browser_client, member, settings):
+def test_a_few_passwords_against_every_username_lock_the_address(browser_client, nobody, settings):
     """Four guesses at each of five accounts from one address: the twentieth failure locks the
     address, for every username, the right password included; other addresses sign in."""
     assert settings.SIGN_IN_ADDRESS_FAILURE_LIMIT == 20
-    names = ["member", *(f"colleague{n}" for n in range(4))]
+    names = [NOBODY, *(f"colleague{n}" for n in range(4))]
     for name in names[1:]:
-        get_user_model().objects.create_user(username=name, password=PASSWORD)
+        person(name)
     statuses = [sign_in(browser_client, "wrong", name) for name in names for _ in range(4)]
     assert statuses == [200] * 19 + [429]
     assert sign_in(browser_client, PASSWORD, "colleague0") == 429
@@ -190,8 +185,8 @@ def test_a_few_passwords_against_every_username_lock_the_address(browser_client,
     assert sign_in(elsewhere, PASSWORD, "colleague0") == 302
 
 
-def test_an_address_below_its_limit_is_not_locked(browser_client, member):
-    get_user_model().objects.create_user(username="colleague", password=PASSWORD)
-    for name in ("member", "colleague", "nobody", "typo"):
+def test_an_address_below_its_limit_is_not_locked(browser_client, nobody):
+    person("colleague")
+    for name in (NOBODY, "colleague", "no-such-person", "typo"):
         assert [sign_in(browser_client, "wrong", name) for _ in range(4)] == [200] * 4
     assert sign_in(browser_client, PASSWORD, "colleague") == 302

@@ -7,7 +7,6 @@ import hashlib
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -33,10 +32,8 @@ RERUN = csv_bytes(
     ]
 )
 
-
-@pytest.fixture
-def officer(sample):
-    return get_user_model().objects.get(username="officer")
+# Every test here uploads to the sample, as the cast's officer.
+pytestmark = pytest.mark.usefixtures("sample")
 
 
 def figure(reference: str, month: str) -> Figure:

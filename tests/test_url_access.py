@@ -11,12 +11,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indicators.importing.uploads import receive_upload
-from indicators.services import open_month
+from indicators.services import default_timetable, open_month
 from narratives.models import Narrative
 from reports import services
 from tests.editions import approve_all
 from tests.helpers import csv_bytes
-from tests.narrative_world import timetable
 
 OFFICER, HOS, APPROVER, PANEL, NOBODY = "officer", "hos.lac", "approver", "panel", "nobody"
 ROLES = (OFFICER, HOS, APPROVER, PANEL, NOBODY)
@@ -126,7 +125,7 @@ def world(sample_month, officer, approver):
     may = open_month(
         sample_month.framework,
         datetime.date(2020, 5, 1),
-        timetable(datetime.date(2020, 5, 1)),
+        default_timetable(datetime.date(2020, 5, 1)),
         officer,
     )
     return {

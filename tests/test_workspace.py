@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -16,11 +15,8 @@ from indicators.summary import build_summary, filter_summary, is_exception
 from tests.helpers import csv_bytes, imported
 
 APRIL = datetime.date(2020, 4, 1)
-
-
-@pytest.fixture
-def officer(sample):
-    return get_user_model().objects.get(username="officer")
+# Every test here works on the sample, as the cast's officer.
+pytestmark = pytest.mark.usefixtures("sample")
 
 
 @pytest.fixture
@@ -42,12 +38,12 @@ def open_form(framework_id: int, month: str, **dates: str) -> dict[str, object]:
     return form
 
 
-def test_an_officer_opens_a_month_with_its_timetable(officer_client, sample):
+def test_an_officer_opens_a_month_with_its_timetable(officer_client, sample, officer):
     response = officer_client.post(reverse("indicators:months"), open_form(sample.pk, "April 2020"))
     assert response.status_code == 302
     month = ReportingMonth.objects.get(framework=sample)
     assert month.month == APRIL and month.panel_date == datetime.date(2020, 6, 1)
-    assert month.opened_by.username == "officer"
+    assert month.opened_by == officer
 
 
 @pytest.mark.parametrize(

@@ -62,8 +62,8 @@ def _concrete(model: type[models.Model], names: Sequence[str]) -> list[models.Fi
 
 
 def _column(field: models.Field) -> str:
-    # Only fields _concrete returned reach here, each with its column.
-    return field.column or ""
+    assert field.column, field  # only fields _concrete returned reach here, each with a column
+    return field.column
 
 
 def insert_rows(

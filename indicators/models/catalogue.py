@@ -311,7 +311,7 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.reference} {perf.year_label(self.year)}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The parsed columns must never disagree with the notation, however the row was written.
         self.apply_thresholds(self.parse())
         super().save(*args, **kwargs)

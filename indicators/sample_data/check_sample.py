@@ -10,6 +10,7 @@ import csv
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -43,7 +44,7 @@ MARKERS = {"-", "n/a", "TBC"}
 NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
 
 
-def read(name, path=None):
+def read(name: str, path: Path | None = None) -> list[dict[str, str]]:
     path = path or DATA / f"{name}.csv"
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
@@ -54,18 +55,18 @@ def read(name, path=None):
     return rows
 
 
-def no_duplicates(rows, keys, label):
+def no_duplicates(rows: list[dict[str, str]], keys: Sequence[str], label: str) -> None:
     dupes = [k for k, n in Counter(tuple(r[k] for k in keys) for r in rows).items() if n > 1]
     assert not dupes, f"{label}: duplicate {keys}: {dupes}"
 
 
-def check_value(value, where):
+def check_value(value: str, where: str) -> None:
     assert value in MARKERS or NUMBER.match(value), f"{where}: unparseable value {value!r}"
     if value.endswith("%"):
         assert Decimal(value[:-1]) <= 100, f"{where}: percentage above 100: {value}"
 
 
-def check_fraction(row, ind, where):
+def check_fraction(row: dict[str, str], ind: dict[str, str], where: str) -> int:
     num, den = row["numerator"].strip(), row["denominator"].strip()
     if not num and not den:
         return 0
@@ -83,7 +84,7 @@ def check_fraction(row, ind, where):
     return 1
 
 
-def main():
+def main() -> int:
     sections = read("sections")
     indicators = read("indicators")
     targets = read("targets")
