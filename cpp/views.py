@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import resolve
 
 from accounts.access import roles_of
 from accounts.roles import Role
 from indicators import performance as perf
 from indicators.models import Framework, ReportingMonth, Section, Upload
 from indicators.months import latest_month
+from narratives import views as narrative_views
 from reports.pages import issued_editions
 
 
@@ -36,3 +40,32 @@ def home(request: HttpRequest) -> HttpResponse:
         "issued": issued_editions(request.user)[:6] if Role.PANEL_MEMBER in roles else [],
     }
     return render(request, "home.html", context)
+
+
+# A post to a narrative larger than this is not read back at all (only the reason is given).
+READ_BACK_LIMIT = 64 * 1024 * 1024
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400, with words: a narrative post larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` comes back
+    as the narrative page holding the text that was sent, saying nothing was saved."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    if isinstance(exception, RequestDataTooBig):
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        match = resolve(request.path_info)
+        if (
+            match.view_name == "narratives:save"
+            and request.content_type == "application/x-www-form-urlencoded"
+            and 0 < size <= READ_BACK_LIMIT
+        ):
+            # Not yet read: Django refused on the declared length, before reading the body.
+            posted = QueryDict(request.read(size), encoding="utf-8")
+            return narrative_views.oversized(request, match.kwargs["pk"], posted, limit)
+        reason = (
+            f"What was sent ({size / 1024 / 1024:.1f} MB) is more than the "
+            f"{limit / 1024 / 1024:.0f} MB a page may send. Nothing was saved."
+        )
+        return render(request, "400.html", {"reason": reason}, status=413)
+    return render(
+        request, "400.html", {"reason": "The request was not valid. Nothing was saved."}, status=400
+    )

@@ -19,7 +19,7 @@ from indicators.summary import SummaryRow, build_summary
 from indicators.tables import section_figures
 
 from .diffs import diff_html
-from .models import Action, Narrative, NarrativeVersion, Transition
+from .models import Action, Narrative, NarrativeVersion, Status, Transition
 from .talking_points import talking_points
 
 
@@ -155,3 +155,20 @@ def latest_month() -> ReportingMonth | None:
         .order_by("-month", "framework__name")
         .first()
     )
+
+
+def comment_for_authors(narrative: Narrative) -> Transition | None:
+    """The approver's return comment (or the officer's reason for reopening) the authors are
+    answering now: shown at the top of the narrative page and on their home page."""
+    if narrative.status not in (Status.CHANGES_REQUESTED, Status.DRAFT):
+        return None
+    last = (
+        Transition.objects.filter(narrative=narrative)
+        .exclude(action=Action.START)
+        .select_related("by")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None or last.action not in (Action.REQUEST_CHANGES, Action.REOPEN):
+        return None
+    return last
