@@ -9,35 +9,40 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import resolve
 
-from accounts.access import roles_of
+from accounts.access import STAFF_ROLES, roles_of
 from accounts.roles import Role
 from indicators import performance as perf
-from indicators.models import Framework, ReportingMonth, Section, Upload
+from indicators.models import Framework, Upload
 from indicators.months import latest_month
+from narratives import pages as narrative_pages
 from narratives import views as narrative_views
-from reports.pages import issued_editions
+from reports import pages as report_pages
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's work list for the open months, with the next action as a button."""
     roles = roles_of(request.user)
     framework = Framework.objects.order_by("name").first()
     month = latest_month(framework) if framework else None
+    officer, approver = Role.PERFORMANCE_OFFICER in roles, Role.APPROVER in roles
+    months = report_pages.open_months() if roles & set(STAFF_ROLES) else []
     context = {
         "framework": framework,
         "month": month,
         "month_key": perf.month_key(month) if month else "",
-        "my_sections": Section.objects.filter(managers=request.user).order_by("code")
-        if Role.HEAD_OF_SERVICE in roles
-        else Section.objects.none(),
-        "open_months": ReportingMonth.objects.select_related("framework")[:5]
-        if Role.PERFORMANCE_OFFICER in roles
-        else [],
-        "recent_uploads": Upload.objects.select_related("uploaded_by")[:5]
-        if Role.PERFORMANCE_OFFICER in roles
-        else [],
         "no_role": not roles,
-        "issued": issued_editions(request.user)[:6] if Role.PANEL_MEMBER in roles else [],
+        "open_months": months,
+        "progress": [report_pages.month_progress(m, with_figures=officer) for m in months]
+        if officer or approver
+        else [],
+        "my_work": narrative_pages.author_work(request.user, months)
+        if Role.HEAD_OF_SERVICE in roles
+        else [],
+        "to_review": narrative_pages.review_queue(request.user, months) if approver else [],
+        "to_sign": report_pages.drafts_awaiting_sign_off(request.user, months) if approver else [],
+        "recent_uploads": Upload.objects.select_related("uploaded_by")[:5] if officer else [],
+        **(report_pages.panel_home(request.user) if Role.PANEL_MEMBER in roles else {}),
     }
     return render(request, "home.html", context)
 

@@ -94,14 +94,17 @@ def generate(request: HttpRequest, month_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
 def issue(request: HttpRequest, month_id: int) -> HttpResponse:
+    """GET: what issuing would do (and what would stop it), with a button to do it; POST: issue."""
+    if request.method != "POST":
+        return render(request, "reports/issue.html", pages.issue_page(_month(month_id)))
     return _on_month(
         request,
         month_id,
         services.issue_report,
-        "{label} is issued to the panel and is being built.",
+        "{label} is issued to the panel. The panel members are e-mailed a link once its PDF "
+        "is ready.",
     )
 
 
