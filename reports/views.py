@@ -23,7 +23,7 @@ from indicators.models import ReportingMonth
 
 from . import assembly, pages, rules, services, snapshot
 from .forms import PaperForm
-from .models import Edition
+from .models import BuildStatus, Edition
 
 EVERYONE = (*STAFF_ROLES, Role.PANEL_MEMBER)
 
@@ -66,7 +66,14 @@ def _on_month(
     except services.EditionError as error:
         messages.error(request, str(error))
         return redirect("reports:month", reporting_month.pk)
-    messages.success(request, success.format(label=edition.label))
+    # Built in-process already (the embedded default runs tasks at once), or still waiting for
+    # a worker: say which, never "queued" about a ready report.
+    edition.refresh_from_db()
+    if edition.status == BuildStatus.FAILED:
+        messages.error(request, f"{edition.label} could not be built: {edition.error}")
+    else:
+        ready = " It is ready." if edition.is_ready else " This page shows when it is ready."
+        messages.success(request, success.format(label=edition.label) + ready)
     return redirect("reports:edition", edition.pk)
 
 
@@ -90,7 +97,7 @@ def generate(request: HttpRequest, month_id: int) -> HttpResponse:
         request,
         month_id,
         services.generate_draft,
-        "{label} is queued; this page shows when it is ready.",
+        "{label} is generated.",
     )
 
 
@@ -103,8 +110,7 @@ def issue(request: HttpRequest, month_id: int) -> HttpResponse:
         request,
         month_id,
         services.issue_report,
-        "{label} is issued to the panel. The panel members are e-mailed a link once its PDF "
-        "is ready.",
+        "{label} is issued to the panel; its members are e-mailed a link once it is ready.",
     )
 
 

@@ -188,7 +188,7 @@ def test_every_page_meets_wcag_22_aa(browser_page, sample_month, tmp_path):
     issued.refresh_from_db()
     assert issued.is_ready, issued.error
     check.visit("home-panel", "/")
-    assert page.locator("#issued-reports li").count() == 1
+    assert page.locator("#latest-issue").count() == 1
     check.visit("reports-panel", "/reports/")
     check.visit("edition-issued", f"/reports/editions/{issued.pk}/")
     check.visit("read-issued", f"/reports/editions/{issued.pk}/read/")

@@ -149,7 +149,10 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
     sign_out(page)
     sign_in(page, "officer")
     page.goto(page.base_url + f"/reports/months/{month.pk}/")
-    page.click("text=Issue to the panel")
+    page.click("text=Issue to the panel…")
+    page.wait_for_selector("#issue-what")
+    screenshot(page, "cycle-10a-officer-confirms-the-issue")
+    page.click("text=Issue to the panel now")
     page.wait_for_selector("text=Issue 1 is issued to the panel")
     page.wait_for_selector("text=Download the report (PDF")
     screenshot(page, "cycle-10-officer-issues")
@@ -158,7 +161,7 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
 
     # 5. A panel member sees only the issued report and downloads it.
     sign_in(page, "panel")
-    home = page.locator("#issued-reports").inner_text()
+    home = page.locator("#latest-issue").inner_text()
     assert "Issue 1" in home and "Draft" not in home
     page.click("nav >> text=Reports")
     page.wait_for_selector("#issued")
