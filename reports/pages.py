@@ -149,6 +149,7 @@ class Step:
     detail: str = ""
     url: str = ""
     blocking: bool = True  # False: worth a look, but the month goes on without it
+    action: str = ""  # the button's words when this is the next thing to do
 
 
 @dataclass
@@ -265,6 +266,7 @@ def _steps(progress: MonthProgress, with_figures: bool) -> list[Step]:
                 if missing
                 else "Every indicator due this month has its figure.",
                 reverse("indicators:uploads"),
+                action="Upload the missing figures",
             )
         )
         steps.append(
@@ -284,6 +286,7 @@ def _steps(progress: MonthProgress, with_figures: bool) -> list[Step]:
             (f"Waiting: {_names(progress.unapproved)}." if progress.unapproved else counts)
             or "No narratives yet.",
             reverse("narratives:dashboard", args=[month.pk]),
+            action="See the narratives still waiting",
         )
     )
     draft = progress.latest_draft
@@ -297,6 +300,7 @@ def _steps(progress: MonthProgress, with_figures: bool) -> list[Step]:
             if draft
             else ("Issued" if progress.complete else "No draft yet."),
             reverse("reports:month", args=[month.pk]) if progress.all_approved else "",
+            action="Generate a draft for sign-off",
         )
     )
     if progress.paper_missing:
@@ -307,6 +311,7 @@ def _steps(progress: MonthProgress, with_figures: bool) -> list[Step]:
                 "Required fields empty or holding a placeholder: "
                 + "; ".join(progress.paper_missing),
                 reverse("reports:paper", args=[month.pk]),
+                action="Complete the covering paper",
             )
         )
     signed = progress.signed
@@ -327,6 +332,7 @@ def _steps(progress: MonthProgress, with_figures: bool) -> list[Step]:
             progress.complete,
             f"{issued.label} issued {issued.created_at:%d/%m/%Y}" if issued else "Not yet issued.",
             reverse("reports:issue", args=[month.pk]) if signed else "",
+            action="Issue to the panel",
         )
     )
     return steps
