@@ -165,6 +165,9 @@ def test_every_page_meets_wcag_22_aa(browser_page, sample_month, tmp_path):
     page.click("text=Confirm and apply")
     page.wait_for_selector("#revisions")
     check.check("upload-applied")
+    page.click("text=Revert this upload")
+    page.wait_for_selector("#revert-what")
+    check.check("upload-revert-confirm")
     check.visit("summary-restated", f"{month_path}/summary/")
     assert page.locator("td .restated").count() == 1, "the re-run April figure is marked"
     check.visit("reports", "/reports/")
@@ -172,6 +175,7 @@ def test_every_page_meets_wcag_22_aa(browser_page, sample_month, tmp_path):
     check.visit("edition-draft", f"/reports/editions/{draft.pk}/")
     check.visit("read-draft", f"/reports/editions/{draft.pk}/read/")
     check.visit("paper", f"/reports/months/{month.pk}/paper/")
+    check.visit("issue-confirm", f"/reports/months/{month.pk}/issue/")
     check.visit("audit", "/audit/")
     check.visit("not-found", "/uploads/999999/", status=404)
     sign_out(page)
