@@ -139,6 +139,9 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
     page.goto(page.base_url + f"/reports/months/{month.pk}/")
     page.click("text=Generate a draft")
     page.wait_for_selector("text=Download the report (PDF")
+    # Tasks run in-process here, as under make run: the message says ready, never queued.
+    assert page.locator("text=Issue 1, Draft 1 is generated. It is ready.").count() == 1
+    assert "queued" not in page.locator("main").inner_text().lower()
     screenshot(page, "cycle-08-officer-draft-ready")
     sign_out(page)
     sign_in(page, "approver")

@@ -281,12 +281,23 @@ def test_pages_fit_a_phone_and_a_laptop(browser_page, sample_month):
     narrative_services.save_text(
         narrative, user("hos.lac"), narrative.changes + "\n\n" + long_word, "", narrative.version
     )
+    draft = report_services.generate_draft(month, user("officer"))
     sign_in(page, "officer")
     pages = {
         "summary": f"/frameworks/{framework.pk}/2020-04/summary/",
         "section": f"/frameworks/{framework.pk}/2020-04/sections/LAC/",
         "narrative": f"/narratives/{narrative.pk}/",
         "home-officer": "/",
+        "dashboard": f"/months/{month.pk}/narratives/",
+        "indicator": "/indicators/6.8/",
+        "quality": f"/frameworks/{framework.pk}/2020-04/quality/",
+        "uploads": "/uploads/",
+        "months": "/months/",
+        "reports": "/reports/",
+        "report-month": f"/reports/months/{month.pk}/",
+        "read": f"/reports/editions/{draft.pk}/read/",
+        "edition": f"/reports/editions/{draft.pk}/",
+        "audit": "/audit/",
     }
     too_wide = []
     for size in (PHONE, LAPTOP):
@@ -298,7 +309,25 @@ def test_pages_fit_a_phone_and_a_laptop(browser_page, sample_month):
             if overflow > 0:
                 too_wide.append(f"{name} at {size['width']} px: {overflow} px too wide")
             screenshot(page, f"ux-fit-{name}-{size['width']}")
+    # The other roles' homes, and the narrative page as its author sees it (with the editor).
+    for username, paths in (
+        ("hos.lac", {"home-hos": "/", "narrative-hos": pages["narrative"]}),
+        ("approver", {"home-approver": "/"}),
+        ("panel", {"home-panel": "/"}),
+    ):
+        sign_out(page)
+        sign_in(page, username)
+        for size in (PHONE, LAPTOP):
+            page.set_viewport_size(size)
+            for name, path in paths.items():
+                page.goto(page.base_url + path)
+                page.wait_for_load_state("load")
+                overflow = page.evaluate(SIDEWAYS)
+                if overflow > 0:
+                    too_wide.append(f"{name} at {size['width']} px: {overflow} px too wide")
     assert not too_wide, "\n".join(too_wide)
+    sign_out(page)
+    sign_in(page, "officer")
     # Every wide table scrolls in its own box, which a keyboard can reach and which has a name.
     page.goto(page.base_url + pages["section"])
     boxes = page.locator(".table-scroll")
