@@ -217,8 +217,14 @@ def month_progress(reporting_month: ReportingMonth, with_figures: bool = False) 
     return progress
 
 
-def _names(narratives: list[Narrative]) -> str:
-    return "; ".join(f"{n.section.title} ({n.get_status_display().lower()})" for n in narratives)
+def _names(narratives: list[Narrative], authors: bool = False) -> str:
+    """Each narrative's section and status (and, with ``authors``, who writes it)."""
+
+    def one(n: Narrative) -> str:
+        who = ", ".join(name_of(a) for a in n.authors.all()) if authors else ""
+        return f"{n.section.title} ({n.get_status_display().lower()}{'; ' + who if who else ''})"
+
+    return "; ".join(one(n) for n in narratives)
 
 
 def _signoff_blockers(progress: MonthProgress) -> list[str]:
@@ -283,7 +289,11 @@ def _steps(progress: MonthProgress, with_figures: bool) -> list[Step]:
         Step(
             "Every narrative approved",
             progress.all_approved,
-            (f"Waiting: {_names(progress.unapproved)}." if progress.unapproved else counts)
+            (
+                f"Waiting: {_names(progress.unapproved, authors=True)}."
+                if progress.unapproved
+                else counts
+            )
             or "No narratives yet.",
             reverse("narratives:dashboard", args=[month.pk]),
             action="See the narratives still waiting",

@@ -147,7 +147,8 @@ def test_every_role_s_home_is_its_work_list(browser_page, sample_month):
     sign_in(page, "officer")
     checklist = page.locator(".checklist").inner_text()
     assert "Figures in for every indicator due" in checklist
-    assert "Waiting: " in checklist and "LOOKED AFTER CHILDREN (changes requested)" in checklist
+    lac_author = user("hos.lac").get_full_name()
+    assert f"LOOKED AFTER CHILDREN (changes requested; {lac_author})" in checklist
     assert page.locator(".next-action").inner_text() == "Next: See the narratives still waiting"
     screenshot(page, "home-officer-narratives-waiting")
     sign_out(page)
