@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from accounts.access import has_role
 from accounts.people import name_of
 from accounts.roles import Role
 from indicators import quality
@@ -45,12 +46,22 @@ def month_page(reporting_month: ReportingMonth, user: Any) -> dict[str, Any]:
         "editions": editions,
         "issue": issue,
         "signed": services.latest_signed_draft(reporting_month, issue),
+        # Why no draft can be signed off yet, so the page never just lacks the button.
+        "signoff_blockers": month_progress(reporting_month).signoff_blockers,
     }
 
 
 def can_sign_off(edition: Edition, user: Any) -> bool:
     issue = services.current_issue(edition.reporting_month)
     return not rules.why_not_sign_off(edition, user, issue)
+
+
+def sign_off_refusal(edition: Edition, user: Any) -> str | None:
+    """Why an approver may not sign off this draft now (None for others, issues and drafts
+    already signed off: nothing to explain there)."""
+    if edition.is_issued or edition.signed_off_at or not has_role(user, Role.APPROVER):
+        return None
+    return rules.why_not_sign_off(edition, user, services.current_issue(edition.reporting_month))
 
 
 def _headers(part: snapshot.SectionPart) -> list[str]:

@@ -167,6 +167,7 @@ def edition_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "edition": edition,
             "can_sign_off": pages.can_sign_off(edition, request.user),
+            "sign_off_refusal": pages.sign_off_refusal(edition, request.user),
             "unapproved": rules.unapproved_sections(edition.snapshot),
             "draft_signed_off_on": snapshot.date_text(
                 snapshot.current(edition.snapshot)["edition"]["signed_off_on"]

@@ -142,3 +142,15 @@ def test_approval_sign_off_and_issue_emails_and_their_sweep(sample_month, settin
     assert not [m for m in mail.outbox if "For sign-off" in m.subject]
     progress = report_pages.month_progress(month)
     assert progress.complete and progress.next_action is None and not progress.signoff_blockers
+
+
+@pytest.mark.django_db
+def test_the_approver_is_told_why_a_draft_cannot_be_signed_off(client, sample_month):
+    draft = report_services.generate_draft(sample_month, user("officer"), queue=False)
+    client.force_login(user("approver"))
+    body = client.get(reverse("reports:month", args=[sample_month.pk])).content.decode()
+    assert "No draft can be signed off yet" in body
+    assert "Not every narrative is approved: ADOPTIONS (draft)" in body
+    assert "Sign off Issue 1, Draft 1" not in body
+    body = client.get(reverse("reports:edition", args=[draft.pk])).content.decode()
+    assert "Not possible to sign off: Issue 1, Draft 1 is not built yet" in body
