@@ -12,7 +12,7 @@ from django.urls import resolve
 from accounts.access import STAFF_ROLES, roles_of
 from accounts.roles import Role
 from indicators import performance as perf
-from indicators.models import Framework, Upload
+from indicators.models import Framework, Section, Upload
 from indicators.months import latest_month
 from narratives import pages as narrative_pages
 from narratives import views as narrative_views
@@ -37,6 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if officer or approver
         else [],
         "my_work": narrative_pages.author_work(request.user, months)
+        if Role.HEAD_OF_SERVICE in roles
+        else [],
+        "my_sections": list(Section.objects.filter(managers=request.user).order_by("code"))
         if Role.HEAD_OF_SERVICE in roles
         else [],
         "to_review": narrative_pages.review_queue(request.user, months) if approver else [],
