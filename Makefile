@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint
+.PHONY: run reset test lint
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_sample_data
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Start again from the sample: the embedded database and the stored files go (make run keeps them).
+reset:
+	rm -f cpp.sqlite3
+	rm -rf var/media
 
 # Lint: style (ruff), layout (ruff format) and types (mypy with django-stubs; config in
 # pyproject.toml).

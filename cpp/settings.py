@@ -177,6 +177,12 @@ CELERY_BEAT_SCHEDULE = {
     # The sweeps: work committed while the broker was down, or whose worker died, is queued again.
     "requeue-waiting-builds": {"task": "reports.tasks.requeue_waiting_builds", "schedule": 60.0},
     "send-pending-emails": {"task": "narratives.tasks.send_pending_emails", "schedule": 300.0},
+    "send-pending-edition-emails": {
+        "task": "reports.tasks.send_pending_edition_emails",
+        "schedule": 300.0,
+    },
+    # Previewed uploads never confirmed expire (UPLOAD_PREVIEW_HOURS), even when nobody uploads.
+    "expire-unapplied-uploads": {"task": "indicators.tasks.expire_unapplied", "schedule": 3600.0},
 }
 # An unacknowledged task (its worker killed mid-build) is delivered again after this many seconds;
 # longer than the longest build, or a slow build would be started twice (harmless, but wasted).

@@ -10,6 +10,9 @@ admin.site.site_header = "Corporate Parenting performance"
 admin.site.site_title = "cpp"
 admin.site.index_title = "Catalogue, figures and reports"
 
+# A post too large to read answers with the text and the reason, not a bare 400 (cpp.views).
+handler400 = "cpp.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", sign_in_views.SignIn.as_view(), name="login"),

@@ -181,13 +181,16 @@ def section_figures(
         if table.columns
         else []
     )
+    dot_list = [dots.get(c.indicator_id) for c in table.columns] if dots is not None else None
     return {
         "table": table,
         "rows": rows,
+        # The web table: one line per indicator (months across), with its DOT.
+        "lines": list(zip(table.columns, dot_list or [None] * len(table.columns), strict=True)),
         "restated": restatements([c.indicator_id for c in table.columns], table.months),
         "charts": charts,
         "measures": list(perf.Measure),
-        "dots": [dots.get(c.indicator_id) for c in table.columns] if dots is not None else None,
+        "dots": dot_list,
     }
 
 

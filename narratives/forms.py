@@ -26,26 +26,46 @@ def _helper(action: str, name: str, button: str, css: str = "btn-primary") -> Fo
     return helper
 
 
+LIMIT_HELP = f"At most {MAX_TEXT:,} characters."
+
+
 class NarrativeTextForm(forms.Form):
     changes = forms.CharField(
         label="Significant changes / concerns",
         required=False,
         max_length=MAX_TEXT,
-        help_text=MARKUP_HELP,
+        help_text=f"{MARKUP_HELP} {LIMIT_HELP}",
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     data_notes = forms.CharField(
         label="Data notes",
         required=False,
         max_length=MAX_TEXT,
+        help_text=LIMIT_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     # The version the editor started from: a save from an older one is a conflict, not a loss.
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, action: str = "", can_submit: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("changes", "data_notes"):
+            widget = self.fields[name].widget
+            # No maxlength in the browser: it would cut a long paste short without a word. The
+            # server refuses an over-long text and gives it back with the message instead;
+            # static/cpp/unsaved.js counts the characters beside the box.
+            widget.attrs.pop("maxlength", None)
+            widget.attrs["data-limit"] = str(MAX_TEXT)
         self.helper = _helper(action, "save", "Save draft")
+        # The form itself marks the page as holding unsaved text until it is posted.
+        self.helper.attrs = {"data-unsaved-warning": "true"}
+        if can_submit:
+            # Submitting posts the text in the box: it is saved as a version, then submitted.
+            submit = Submit("and_submit", "Submit for approval")
+            submit.field_classes = "btn btn-success ms-2"
+            self.helper.add_input(submit)
 
 
 class CommentForm(forms.Form):

@@ -95,7 +95,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _message(user: Any, subject: str, body: str) -> EmailMessage:
+def addressed(user: Any, subject: str, body: str) -> EmailMessage:
     greeting = f"Dear {_name(user)},\n\n"
     footer = "\n\n-- \nCorporate Parenting performance report (automatic message)"
     return EmailMessage(
@@ -155,7 +155,7 @@ def month_opened_messages(reporting_month: ReportingMonth) -> list[EmailMessage]
         for author in reachable(narrative.authors.all()):
             by_author[author].append(narrative)
     return [
-        _message(
+        addressed(
             author,
             f"{reporting_month.label}: your narrative is open",
             f"{reporting_month.label} is open for {reporting_month.framework.name}. Please write "
@@ -192,7 +192,30 @@ def transition_messages(transition: Transition) -> list[EmailMessage]:
     else:
         return []
     body = f"{lead}\n\n{describe(narrative)}"
-    return [_message(user, subject, body) for user in recipients]
+    messages = [addressed(user, subject, body) for user in recipients]
+    if transition.action == Action.APPROVE:
+        messages += all_approved_messages(narrative.reporting_month)
+    return messages
+
+
+def all_approved_messages(reporting_month: ReportingMonth) -> list[EmailMessage]:
+    """To every performance officer, once the month's last narrative is approved: the draft can
+    now be generated for sign-off. Nothing while any narrative is still waiting."""
+    narratives = Narrative.objects.filter(reporting_month=reporting_month)
+    if not narratives.exists() or narratives.exclude(status=Status.APPROVED).exists():
+        return []
+    month = reporting_month.label
+    reports = site_url(reverse("reports:month", args=[reporting_month.pk]))
+    body = (
+        f"Every narrative of {month} ({reporting_month.framework.name}) is now approved. "
+        f"Generate a draft of the report for an approver to sign off:\n\n{reports}\n\n"
+        f"Sign-off is due {_date(reporting_month.signoff_due)}; the panel meets "
+        f"{_date(reporting_month.panel_date)}."
+    )
+    return [
+        addressed(officer, f"{month}: every narrative approved", body)
+        for officer in users_with_role(Role.PERFORMANCE_OFFICER)
+    ]
 
 
 def reminder_messages(today: datetime.date) -> list[EmailMessage]:
@@ -227,7 +250,7 @@ def reminder_messages(today: datetime.date) -> list[EmailMessage]:
             due = _date(month.narratives_due)
             overdue.append((narrative, f"not submitted; narratives were due {due}"))
     messages = [
-        _message(
+        addressed(
             author,
             "Reminder: narratives to submit",
             "These narratives are due soon or late and have not been submitted yet:\n\n"
@@ -240,7 +263,7 @@ def reminder_messages(today: datetime.date) -> list[EmailMessage]:
             own = [n for n in to_review if approver not in n.authors.all()]
             if own:
                 messages.append(
-                    _message(
+                    addressed(
                         approver,
                         "Reminder: narratives to approve",
                         "These narratives are waiting for approval and sign-off is due soon or "
@@ -253,7 +276,7 @@ def reminder_messages(today: datetime.date) -> list[EmailMessage]:
         links = "\n".join(f"{m.label}: {dashboard_url(m)}" for m in months)
         for officer in users_with_role(Role.PERFORMANCE_OFFICER):
             messages.append(
-                _message(
+                addressed(
                     officer,
                     f"Overdue narratives: {len(overdue)}",
                     f"{len(overdue)} narrative(s) are overdue as at {_date(today)}:\n\n{lines}"

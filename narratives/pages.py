@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.access import roles_of
@@ -19,7 +20,8 @@ from indicators.summary import SummaryRow, build_summary
 from indicators.tables import section_figures
 
 from .diffs import diff_html
-from .models import Action, Narrative, NarrativeVersion, Transition
+from .models import AWAITING_AUTHORS, Action, Narrative, NarrativeVersion, Status, Transition
+from .rules import Verb, why_not
 from .talking_points import talking_points
 
 
@@ -155,3 +157,110 @@ def latest_month() -> ReportingMonth | None:
         .order_by("-month", "framework__name")
         .first()
     )
+
+
+def comment_for_authors(narrative: Narrative) -> Transition | None:
+    """The approver's return comment (or the officer's reason for reopening) the authors are
+    answering now: shown at the top of the narrative page and on their home page."""
+    if narrative.status not in (Status.CHANGES_REQUESTED, Status.DRAFT):
+        return None
+    last = (
+        Transition.objects.filter(narrative=narrative)
+        .exclude(action=Action.START)
+        .select_related("by")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None or last.action not in (Action.REQUEST_CHANGES, Action.REOPEN):
+        return None
+    return last
+
+
+# --- home pages: each role's narrative work in the open months ---------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorItem:
+    """One of a head of service's narratives, as their home page lists it."""
+
+    narrative: Narrative
+    due: datetime.date | None
+    overdue: bool
+    comment: Transition | None  # the return comment (or reopening reason) to answer
+
+    @property
+    def needs_you(self) -> bool:
+        return self.narrative.status in AWAITING_AUTHORS
+
+    @property
+    def action(self) -> str:
+        if self.narrative.status == Status.CHANGES_REQUESTED:
+            return "Answer the comments"
+        return "Write and submit" if self.needs_you else "Open"
+
+
+def author_work(user: Any, months: list[ReportingMonth]) -> list[AuthorItem]:
+    """The narratives ``user`` writes in ``months``: their sections', with status, due date and
+    the comment they are answering, in month then report order."""
+    today = timezone.localdate()
+    narratives = (
+        Narrative.objects.filter(reporting_month__in=months)
+        .filter(Q(authors=user) | Q(section__managers=user))
+        .distinct()
+        .select_related("section", "reporting_month__framework")
+        .order_by("-reporting_month__month", "section__code")
+    )
+    items = []
+    for narrative in narratives:
+        due = narrative.due_date
+        items.append(
+            AuthorItem(
+                narrative=narrative,
+                due=due,
+                overdue=bool(due and due < today and narrative.status in AWAITING_AUTHORS),
+                comment=comment_for_authors(narrative),
+            )
+        )
+    return items
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A submitted narrative waiting for an approver, with how long it has waited."""
+
+    narrative: Narrative
+    submitted_at: datetime.datetime | None
+    submitted_by: Any
+    days_waiting: int
+
+
+def review_queue(user: Any, months: list[ReportingMonth]) -> list[ReviewItem]:
+    """Submitted narratives of ``months`` that ``user`` may review (never their own), oldest
+    submission first."""
+    submitted = (
+        Narrative.objects.filter(reporting_month__in=months, status=Status.SUBMITTED)
+        .select_related("section", "reporting_month__framework")
+        .prefetch_related("authors")
+    )
+    now = timezone.now()
+    items = []
+    for narrative in submitted:
+        if why_not(Verb.APPROVE, narrative, user):
+            continue
+        last = (
+            Transition.objects.filter(narrative=narrative, action=Action.SUBMIT)
+            .select_related("by")
+            .order_by("-at", "-id")
+            .first()
+        )
+        at = last.at if last else None
+        items.append(
+            ReviewItem(
+                narrative=narrative,
+                submitted_at=at,
+                submitted_by=last.by if last else None,
+                days_waiting=(now - at).days if at else 0,
+            )
+        )
+    items.sort(key=lambda item: item.submitted_at or now)
+    return items

@@ -34,6 +34,7 @@ __all__ = [
     "lock_for_issue",
     "reopen",
     "request_changes",
+    "save_and_submit",
     "save_text",
     "submit",
 ]
@@ -283,6 +284,17 @@ def submit(narrative: Narrative, user: Actor) -> Narrative:
     _check(Verb.SUBMIT, locked, user)
     _move(locked, user, Action.SUBMIT, Status.SUBMITTED)
     return _done(narrative, locked)
+
+
+@transaction.atomic
+def save_and_submit(
+    narrative: Narrative, user: Actor, changes: str, data_notes: str, base_version: int
+) -> Narrative:
+    """Submit what is in the author's editor: saved as a version first (when it differs from the
+    saved text), then submitted. All or nothing: refused, nothing is saved or submitted, and the
+    page gives the text back."""
+    save_text(narrative, user, changes, data_notes, base_version)
+    return submit(narrative, user)
 
 
 @transaction.atomic

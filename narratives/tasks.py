@@ -41,7 +41,7 @@ def _deliver(messages: list[EmailMessage], about: Model | None) -> notifications
     return delivery
 
 
-def _send_once(rows: QuerySet, pk: int, messages: Callable[..., list[EmailMessage]]) -> int:
+def send_once(rows: QuerySet, pk: int, messages: Callable[..., list[EmailMessage]]) -> int:
     """Send the e-mails of the row ``pk`` if they are still pending; returns e-mails sent.
 
     Claims the row first, so the sweep and a late delivery of the task never send twice. When
@@ -60,7 +60,7 @@ def _send_once(rows: QuerySet, pk: int, messages: Callable[..., list[EmailMessag
 @shared_task
 def send_month_opened_email(reporting_month_id: int) -> int:
     """Tell each author their narratives of a newly opened month, once; returns e-mails sent."""
-    return _send_once(
+    return send_once(
         ReportingMonth.objects.select_related("framework"),
         reporting_month_id,
         notifications.month_opened_messages,
@@ -70,7 +70,7 @@ def send_month_opened_email(reporting_month_id: int) -> int:
 @shared_task
 def send_transition_email(transition_id: int) -> int:
     """Tell the people a transition concerns, once; returns e-mails sent."""
-    return _send_once(
+    return send_once(
         Transition.objects.select_related(
             "by", "narrative__section", "narrative__reporting_month__framework"
         ),

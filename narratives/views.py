@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -70,6 +71,7 @@ def _page(
                 "base_version": narrative.version,
             },
             action=_url(narrative, Verb.SAVE),
+            can_submit=True,
         )
     if Verb.REQUEST_CHANGES in actions and "comment_form" not in forms:
         forms["comment_form"] = CommentForm(action=_url(narrative, Verb.REQUEST_CHANGES))
@@ -83,6 +85,7 @@ def _page(
         "narrative": narrative,
         "month": narrative.reporting_month,
         "actions": actions,
+        "comment": pages.comment_for_authors(narrative),
         "submit_hint": submit_hint,
         "transitions": narrative.transitions.select_related("by", "version"),
         "versions": narrative.versions.select_related("saved_by").order_by("-number"),
@@ -139,28 +142,66 @@ def narrative_page(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*STAFF_ROLES)
 @require_POST
 def save(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Save the editor's text; with "Submit for approval" (``and_submit``), save it and submit
+    it in one step, so what is submitted is what the author sees in the box."""
     narrative = _narrative(pk)
-    form = NarrativeTextForm(request.POST, action=_url(narrative, Verb.SAVE))
+    and_submit = "and_submit" in request.POST
+    return _save(request, narrative, request.POST, and_submit)
+
+
+def _save(
+    request: SignedInRequest, narrative: Narrative, posted: Any, and_submit: bool
+) -> HttpResponse:
+    form = NarrativeTextForm(posted, action=_url(narrative, Verb.SAVE), can_submit=True)
     unsaved = {
-        "changes": request.POST.get("changes", ""),
-        "data_notes": request.POST.get("data_notes", ""),
+        "changes": posted.get("changes", ""),
+        "data_notes": posted.get("data_notes", ""),
     }
     reason = why_not(Verb.SAVE, narrative, request.user)
     if reason:
         return _refused(request, narrative, reason, unsaved)
     if not form.is_valid():
+        messages.error(
+            request, "Nothing was saved: see the message beside the box. Your text is below."
+        )
         return _page(request, narrative, status=400, text_form=form)
     data = form.cleaned_data
+    verb = services.save_and_submit if and_submit else services.save_text
     try:
-        services.save_text(
-            narrative, request.user, data["changes"], data["data_notes"], data["base_version"]
-        )
+        verb(narrative, request.user, data["changes"], data["data_notes"], data["base_version"])
     except services.StaleVersion as conflict:
         return _conflict(request, narrative, conflict)
     except services.WorkflowError as error:
+        if and_submit and not why_not(Verb.SAVE, narrative, request.user):
+            # Refused to submit (no text yet): nothing was saved; the text stays in the box.
+            messages.error(request, f"Not submitted, and nothing saved: {error}")
+            return _page(request, narrative, status=400, text_form=form)
         return _refused(request, narrative, str(error), unsaved)
-    messages.success(request, f"Saved (version {narrative.version}).")
+    if and_submit:
+        messages.success(request, f"Saved as version {narrative.version}. {SUCCESS[Verb.SUBMIT]}")
+    else:
+        messages.success(request, f"Saved (version {narrative.version}).")
     return redirect(_url(narrative))
+
+
+def oversized(request: HttpRequest, pk: int, posted: Any, limit: int) -> HttpResponse:
+    """A post larger than the server reads at once (``DATA_UPLOAD_MAX_MEMORY_SIZE``): the page
+    again, with the text that was sent in the box and why nothing was saved (413)."""
+    narrative = _narrative(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_url(narrative))
+    unsaved = {"changes": posted.get("changes", ""), "data_notes": posted.get("data_notes", "")}
+    reason = why_not(Verb.SAVE, narrative, request.user)
+    if reason:
+        return _refused(request, narrative, reason, unsaved)
+    form = NarrativeTextForm(posted, action=_url(narrative, Verb.SAVE), can_submit=True)
+    form.is_valid()
+    messages.error(
+        request,
+        f"Nothing was saved: the page sent more than {limit / 1024 / 1024:.0f} MB. Each box "
+        f"holds at most {services.MAX_TEXT:,} characters; your text is below.",
+    )
+    return _page(request, narrative, status=413, text_form=form)
 
 
 def _conflict(

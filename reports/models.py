@@ -58,6 +58,9 @@ class Edition(models.Model):
     content_sha256 = models.CharField(
         max_length=64, help_text="of the figures and narratives printed, without edition details"
     )
+    # Set when a build makes the edition ready and someone is to be told (approvers of a draft
+    # to sign off, the panel of an issue); cleared once sent. The sweep sends what is left.
+    email_pending = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-month", "-issue", "-draft"]

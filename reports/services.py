@@ -30,7 +30,7 @@ from narratives import services as narrative_services
 
 from . import assembly, papers, rules, snapshot
 from .models import BuildStatus, Edition, PaperDetails
-from .signals import build_wanted
+from .signals import build_wanted, edition_ready
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +304,9 @@ def build_edition(edition_id: int) -> str:
             paper_sha256=hashlib.sha256(paper.content).hexdigest(),
             pages=report.pages,
             built_at=timezone.now(),
+            # An issue tells the panel; a draft whose narratives are all approved, the approvers.
+            email_pending=edition.is_issued or not rules.unapproved_sections(edition.snapshot),
         ):
             audit.record(SYSTEM, "edition.built", edition, pages=report.pages)
+            edition_ready.send(sender=Edition, edition_id=edition_id)
     return BuildStatus.READY

@@ -23,7 +23,7 @@ from indicators.models import ReportingMonth
 
 from . import assembly, pages, rules, services, snapshot
 from .forms import PaperForm
-from .models import Edition
+from .models import BuildStatus, Edition
 
 EVERYONE = (*STAFF_ROLES, Role.PANEL_MEMBER)
 
@@ -66,7 +66,14 @@ def _on_month(
     except services.EditionError as error:
         messages.error(request, str(error))
         return redirect("reports:month", reporting_month.pk)
-    messages.success(request, success.format(label=edition.label))
+    # Built in-process already (the embedded default runs tasks at once), or still waiting for
+    # a worker: say which, never "queued" about a ready report.
+    edition.refresh_from_db()
+    if edition.status == BuildStatus.FAILED:
+        messages.error(request, f"{edition.label} could not be built: {edition.error}")
+    else:
+        ready = " It is ready." if edition.is_ready else " This page shows when it is ready."
+        messages.success(request, success.format(label=edition.label) + ready)
     return redirect("reports:edition", edition.pk)
 
 
@@ -90,18 +97,20 @@ def generate(request: HttpRequest, month_id: int) -> HttpResponse:
         request,
         month_id,
         services.generate_draft,
-        "{label} is queued; this page shows when it is ready.",
+        "{label} is generated.",
     )
 
 
-@require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
 def issue(request: HttpRequest, month_id: int) -> HttpResponse:
+    """GET: what issuing would do (and what would stop it), with a button to do it; POST: issue."""
+    if request.method != "POST":
+        return render(request, "reports/issue.html", pages.issue_page(_month(month_id)))
     return _on_month(
         request,
         month_id,
         services.issue_report,
-        "{label} is issued to the panel and is being built.",
+        "{label} is issued to the panel; its members are e-mailed a link once it is ready.",
     )
 
 
@@ -158,6 +167,7 @@ def edition_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "edition": edition,
             "can_sign_off": pages.can_sign_off(edition, request.user),
+            "sign_off_refusal": pages.sign_off_refusal(edition, request.user),
             "unapproved": rules.unapproved_sections(edition.snapshot),
             "draft_signed_off_on": snapshot.date_text(
                 snapshot.current(edition.snapshot)["edition"]["signed_off_on"]

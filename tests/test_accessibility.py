@@ -162,6 +162,9 @@ def test_every_page_meets_wcag_22_aa(
     page.click("text=Confirm and apply")
     page.wait_for_selector("#revisions")
     check.check("upload-applied")
+    page.click("text=Revert this upload")
+    page.wait_for_selector("#revert-what")
+    check.check("upload-revert-confirm")
     check.visit("summary-restated", f"{month_path}/summary/")
     assert page.locator("td .restated").count() == 1, "the re-run April figure is marked"
     check.visit("reports", "/reports/")
@@ -169,6 +172,7 @@ def test_every_page_meets_wcag_22_aa(
     check.visit("edition-draft", f"/reports/editions/{draft.pk}/")
     check.visit("read-draft", f"/reports/editions/{draft.pk}/read/")
     check.visit("paper", f"/reports/months/{month.pk}/paper/")
+    check.visit("issue-confirm", f"/reports/months/{month.pk}/issue/")
     check.visit("audit", "/audit/")
     check.visit("not-found", "/uploads/999999/", status=404)
     sign_out(page)
@@ -185,7 +189,7 @@ def test_every_page_meets_wcag_22_aa(
     issued.refresh_from_db()
     assert issued.is_ready, issued.error
     check.visit("home-panel", "/")
-    assert page.locator("#issued-reports li").count() == 1
+    assert page.locator("#latest-issue").count() == 1
     check.visit("reports-panel", "/reports/")
     check.visit("edition-issued", f"/reports/editions/{issued.pk}/")
     check.visit("read-issued", f"/reports/editions/{issued.pk}/read/")

@@ -80,6 +80,9 @@ def test_upload_preview_confirm_summary_and_revert(browser_page, sample, tmp_pat
     page.goto(page.base_url + "/uploads/")
     page.click("text=rerun-april.csv")
     page.click("text=Revert this upload")
+    page.wait_for_selector("#revert-what")
+    assert "3 figures" in page.locator("#revert-what").inner_text()
+    page.click("button:has-text('Revert upload')")
     page.wait_for_selector("text=reverted")
     screenshot(page, "upload-5-reverted")
     assert april("6.1") == "604" and april("6.8") == "95.2%"

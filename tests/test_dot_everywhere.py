@@ -62,8 +62,8 @@ def page_dots(page: str) -> dict[str, tuple[str, str, str]]:
     return dots
 
 
-DOT_ROW = re.compile(
-    r"<tr><th scope=\"row\">DOT [A-Z][a-z]{2}-\d\d</th>(?P<cells>.*?)</tr>", re.DOTALL
+SECTION_TABLE = re.compile(
+    r"<table class=\"[^\"]*section-table[^\"]*\">(?P<table>.*?)</table>", re.DOTALL
 )
 DOT_CELL = re.compile(
     r"<td class=\"dot(?: dot-(?P<tone>good|bad))?\">(?P<inner>.*?)</td>", re.DOTALL
@@ -71,19 +71,24 @@ DOT_CELL = re.compile(
 
 
 def table_dots(page: str) -> list[tuple[str, str, str]]:
-    """The DOT row of a section table, column by column: (arrow, meaning, tone)."""
-    row = DOT_ROW.search(page)
-    assert row, "no DOT row"
+    """The DOT column of a section table (one row per indicator), row by row:
+    (arrow, meaning, tone)."""
+    table = SECTION_TABLE.search(page)
+    assert table, "no section table"
+    head, _, body = table.group("table").partition("<tbody>")
+    assert re.search(r"<th scope=\"col\">DOT [A-Z][a-z]{2}-\d\d</th>", head), "no DOT column"
     dots = []
-    for cell in DOT_CELL.finditer(row.group("cells")):
-        inner = CELL.fullmatch(cell.group("inner"))
-        assert inner, cell.group(0)
+    for row in re.finditer(r"<tr>(?P<cells>.*?)</tr>", body, re.DOTALL):
+        cells = list(DOT_CELL.finditer(row.group("cells")))
+        assert len(cells) == 1, row.group(0)[:200]
+        inner = CELL.fullmatch(cells[0].group("inner"))
+        assert inner, cells[0].group(0)
         meaning = html.unescape(inner.group("meaning"))
         dots.append(
             (
                 inner.group("arrow") or "",
                 "" if meaning == "no direction" else meaning,
-                cell.group("tone") or "",
+                cells[0].group("tone") or "",
             )
         )
     return dots

@@ -82,8 +82,8 @@ def test_a_mail_server_that_cannot_be_reached_leaves_the_emails_pending(pending,
 
 
 def test_send_reports_each_failure_and_sends_the_rest(world):
-    good = notifications._message(world.cast.approver, "Subject", "Body")
-    bad = notifications._message(world.hos, "Subject", "Body")
+    good = notifications.addressed(world.cast.approver, "Subject", "Body")
+    bad = notifications.addressed(world.hos, "Subject", "Body")
     bad.to = [BAD_ADDRESS]
     delivery = notifications.send([bad, good, bad])
     assert delivery.sent == 1 and len(delivery.failed) == 2
@@ -92,7 +92,7 @@ def test_send_reports_each_failure_and_sends_the_rest(world):
 
 
 def test_a_subject_is_always_one_line(world):
-    message = notifications._message(world.cast.approver, "LOOKED AFTER\nCHILDREN\r\n", "x")
+    message = notifications.addressed(world.cast.approver, "LOOKED AFTER\nCHILDREN\r\n", "x")
     assert message.subject == "[Corporate Parenting] LOOKED AFTER CHILDREN"
     assert notifications.send([message]).sent == 1
 

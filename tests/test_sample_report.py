@@ -173,10 +173,16 @@ def test_the_sample_loads_through_the_importers_and_again_changes_nothing(sample
     assert Indicator.objects.count() == 43
     revisions = FigureRevision.objects.count()
     assert revisions == Figure.objects.count() == 152
+    # A figure re-run since (as a performance officer's upload would) is not undone by running
+    # it again (make run, a second time): it loads nothing and says how to start again.
+    rerun = Figure.objects.get(indicator__reference="6.1", month="2020-04-01")
+    Figure.objects.filter(pk=rerun.pk).update(value=Decimal("900"))
     out = io.StringIO()
     call_command("load_sample_data", stdout=out)
-    assert "figures.csv (figures): 0 new, 0 changed, 152 unchanged." in out.getvalue()
+    assert "the sample was not loaded again" in out.getvalue()
+    assert "make reset" in out.getvalue()
     assert FigureRevision.objects.count() == revisions
+    assert Figure.objects.get(pk=rerun.pk).value == Decimal("900")
 
 
 def test_export_data_prints_the_april_2020_summary(sample, capsys):

@@ -188,6 +188,23 @@ def test_an_upload_not_confirmed_in_time_expires_and_cannot_be_confirmed(officer
     assert database_state() == before
 
 
+def test_the_hourly_sweep_expires_uploads_nobody_confirmed(officer, settings):
+    """Wired to celery beat (settings), so stale previews expire even when nobody uploads."""
+    from indicators import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["expire-unapplied-uploads"]["task"] == (
+        "indicators.tasks.expire_unapplied"
+    )
+    stale = receive_upload("figures", "rerun.csv", RERUN, officer)
+    fresh = receive_upload("figures", "rerun-2.csv", RERUN, officer)
+    Upload.objects.filter(pk=stale.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(hours=settings.UPLOAD_PREVIEW_HOURS + 1)
+    )
+    assert tasks.expire_unapplied.delay().get() == 1
+    assert Upload.objects.get(pk=stale.pk).status == Upload.Status.EXPIRED
+    assert Upload.objects.get(pk=fresh.pk).status == Upload.Status.PREVIEWED
+
+
 def test_revert_restores_notes_numerators_and_precision(officer):
     first = csv_bytes(
         [

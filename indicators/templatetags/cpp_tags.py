@@ -82,7 +82,7 @@ def summary_row(
     partial = format_html(' <small class="partial">({})</small>', ytd.partial_note)
     cells = [
         format_html(
-            '<td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>',
+            '<td>{}</td><td class="sticky-col"><a href="{}">{}</a></td><td>{}</td><td>{}</td>',
             row.reference,
             reverse("indicators:indicator", args=[row.reference]),
             row.title,

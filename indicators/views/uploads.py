@@ -75,10 +75,22 @@ def confirm(request: SignedInRequest, upload_id: int) -> HttpResponse:
     return redirect("indicators:upload", upload.pk)
 
 
-@require_POST
 @role_required(Role.PERFORMANCE_OFFICER)
 def revert(request: SignedInRequest, upload_id: int) -> HttpResponse:
-    upload = get_object_or_404(Upload, pk=upload_id)
+    """GET: what reverting would do, with a button to do it; POST: revert."""
+    upload = get_object_or_404(Upload.objects.select_related("applied_by"), pk=upload_id)
+    if request.method != "POST":
+        revisions = upload.revisions.select_related("figure__indicator")
+        return render(
+            request,
+            "indicators/revert.html",
+            {
+                "upload": upload,
+                "count": revisions.count(),
+                "revisions": revisions[:PREVIEW_ROWS],
+                "limit": PREVIEW_ROWS,
+            },
+        )
     outcome = revert_upload(upload.pk, request.user)
     (messages.success if outcome.done else messages.error)(request, outcome.message)
     return redirect("indicators:upload", upload.pk)

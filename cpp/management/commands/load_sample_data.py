@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
 from accounts.roles import ensure_roles
-from indicators.models import Framework, ReportingMonth
+from indicators.models import Figure, Framework, ReportingMonth, Upload
 from indicators.samples import (
     SAMPLE_FRAMEWORK,
     SAMPLE_MONTH,
@@ -27,7 +27,8 @@ from reports.sample import load_report_settings
 class Command(BaseCommand):
     help = (
         "Load the April 2020 Corporate Parenting sample (through the importers) and one demo "
-        "account per role. Safe to run again: unchanged rows are left alone."
+        "account per role, into an empty database only: run again, it loads nothing and says "
+        "so, so that figures re-run or narratives written since are never undone."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,6 +42,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, no_accounts: bool, no_month: bool, **options: object) -> None:
+        held = Framework.objects.count(), Figure.objects.count(), Upload.objects.count()
+        if any(held):
+            self.stdout.write(
+                f"The database already holds data ({held[0]} framework(s), {held[1]} figure(s), "
+                f"{held[2]} upload(s)): the sample was not loaded again, so nothing done since "
+                "is undone. To start again from the sample, stop the server and run `make "
+                "reset` (it deletes cpp.sqlite3 and the stored files), then `make run`."
+            )
+            return
         if not no_accounts and not settings.DEMO_ACCOUNTS_ALLOWED:
             raise CommandError(
                 "demo accounts are for local use only (DEBUG is off); use --no-accounts, or set "
