@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -39,6 +40,15 @@ class UploadRefused(ValueError):
 
 def checksum_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def checksum_of_stream(stream: IO[bytes]) -> str:
+    """SHA-256 of a file read in chunks from its start (a LAIT file is tens of MB)."""
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def clean_name(file_name: str) -> str:
@@ -120,9 +130,9 @@ def expire_unapplied() -> int:
     )
 
 
-def stored_content(upload: Upload) -> bytes:
+def stored_checksum(upload: Upload) -> str:
     with upload.file.open("rb") as stored:
-        return stored.read()
+        return checksum_of_stream(stored)
 
 
 def stored_plan(upload: Upload) -> Plan:
@@ -144,7 +154,7 @@ def confirm_upload(upload_id: int, checksum: str, fingerprint: str, actor: Actor
         )
         if refusal:
             return Outcome(False, refusal)
-        if checksum != upload.checksum or checksum_of(stored_content(upload)) != upload.checksum:
+        if checksum != upload.checksum or stored_checksum(upload) != upload.checksum:
             return Outcome(False, "The file does not match the one previewed; upload it again.")
         plan = stored_plan(upload)
         if fingerprint != upload.fingerprint or plan.fingerprint != upload.fingerprint:

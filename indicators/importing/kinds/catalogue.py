@@ -13,9 +13,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from ... import performance as perf
-from ...models import Benchmark, Framework, FrameworkSection, Indicator, Section, Target
+from ...models import (
+    Benchmark,
+    BenchmarkComparison,
+    BenchmarkRevision,
+    Framework,
+    FrameworkSection,
+    Indicator,
+    Section,
+    Target,
+)
 from ...models.catalogue import name_key
 from ..cells import Sheet
 from ..plan import Key, Plan, State
@@ -507,9 +517,13 @@ class Benchmarks(FileKind):
         return {"value": shown, "year": year, "source": source}
 
     def apply(self, plan: Plan, stored: Stored, context: Context) -> None:
+        """Write the new and changed benchmarks, each change kept as a ``BenchmarkRevision``
+        (who, when, old → new, which file), and a LAIT import's neighbour comparisons."""
+        at = context.at or timezone.now()
+        revisions = []
         for row in plan.writes():
             value, places, year, source = row.after
-            Benchmark.objects.update_or_create(
+            benchmark, _ = Benchmark.objects.update_or_create(
                 indicator_id=row.key[0],
                 measure=row.key[1],
                 defaults={
@@ -517,6 +531,32 @@ class Benchmarks(FileKind):
                     "places": places,
                     "year": year,
                     "source": source,
+                },
+            )
+            revisions.append(
+                BenchmarkRevision(
+                    benchmark=benchmark,
+                    changed_at=at,
+                    changed_by=context.user,
+                    source=context.source[:255],
+                    upload=context.upload,
+                    **BenchmarkRevision.columns_of(row.before, row.after),
+                )
+            )
+        BenchmarkRevision.objects.bulk_create(revisions)
+        for comparison in plan.extra.get("comparisons", ()):
+            BenchmarkComparison.objects.update_or_create(
+                indicator_id=comparison["indicator"],
+                la=comparison["la"],
+                year=comparison["year"],
+                defaults={
+                    "measure": comparison["measure"],
+                    "neighbour_list": comparison["neighbour_list"][:200],
+                    "source": comparison["source"][:255],
+                    "places": comparison["places"],
+                    "imported_at": at,
+                    "imported_by": context.user,
+                    "upload": context.upload,
                 },
             )
 
