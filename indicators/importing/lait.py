@@ -11,6 +11,7 @@ indicators without benchmarks) goes into the preview.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,11 +27,13 @@ from accounts.actors import Actor, user_of
 
 from .. import performance as perf
 from ..lait import (
+    ENGLAND,
     BenchmarkImport,
     LaitError,
     MappedIndicator,
     compute_benchmarks,
     read_data_dictionary,
+    read_la_codes,
     read_long_table,
     read_neighbour_list,
 )
@@ -46,6 +49,20 @@ from .uploads import checksum_of_stream, clean_name, expire_unapplied, record_co
 
 KIND = "benchmarks"
 LAIT_SUFFIXES = (".csv", ".csv.gz")
+
+
+@functools.cache
+def _la_codes() -> dict[int, str]:
+    return dict(read_la_codes(settings.LAIT_LA_CODES).names)
+
+
+def councils() -> list[tuple[int, str]]:
+    """(LA number, "Name (number)") of every local authority of DfE's code list, by name, to
+    choose the council by its name."""
+    return sorted(
+        ((la, f"{name} ({la})") for la, name in _la_codes().items() if la < ENGLAND),
+        key=lambda choice: choice[1],
+    )
 
 
 @dataclass(frozen=True)
