@@ -31,6 +31,7 @@ from ..lait import (
     BenchmarkImport,
     LaitError,
     MappedIndicator,
+    NeighbourList,
     compute_benchmarks,
     read_data_dictionary,
     read_la_codes,
@@ -110,7 +111,7 @@ def plan_lait(
                 "file's lait column, or the admin)."
             )
         dictionary = read_data_dictionary(settings.LAIT_DATA_DICTIONARY)
-        neighbours = read_neighbour_list(neighbours_file, clean_name(neighbours_name))
+        neighbours = _neighbours(neighbours_file, clean_name(neighbours_name))
         codes = {i.lait.strip() for i in indicators if i.lait.strip()}
         table = read_long_table(lait_file, codes)
         computed = compute_benchmarks(
@@ -126,6 +127,16 @@ def plan_lait(
         plan.preview = preview_of(kind_named(KIND), plan)
         return plan
     return plan_of(name, computed, indicators)
+
+
+def _neighbours(source: IO[bytes], name: str) -> NeighbourList:
+    """The neighbour list; a refusal names the file whatever the engine's message says."""
+    try:
+        return read_neighbour_list(source, name)
+    except LaitError as error:
+        if name in str(error):
+            raise
+        raise LaitError(f"{name}: {error}") from error
 
 
 def plan_of(file_name: str, computed: BenchmarkImport, indicators: Iterable[Indicator]) -> Plan:

@@ -1,0 +1,349 @@
+"""Benchmarks from the DfE's LAIT files through the product: the ``import_benchmarks`` command
+and the upload page, both through the one import pipeline (preview, all or nothing, every
+change kept with who and when).
+
+The engine's figures against the April 2020 report are tested in ``test_lait.py``; here the
+stored benchmarks are compared with the report, and refusals are checked to write nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from indicators.importing.uploads import confirm_upload
+from indicators.models import (
+    Benchmark,
+    BenchmarkComparison,
+    BenchmarkRevision,
+    Indicator,
+    Upload,
+)
+from indicators.performance import Measure
+from tests.helpers import csv_bytes, database_state
+from tests.test_lait import (
+    ALL,
+    DATA,
+    HEADER,
+    NEIGHBOURS,
+    ROTHERHAM,
+    lait_rows,
+    neighbour_list,
+    printed,
+    sample_mapping,
+)
+
+ADOPTED = "%_of LAC Adopted"
+SN, BEST, NAT, TOP = (
+    Measure.SN_AVERAGE,
+    Measure.BEST_SN,
+    Measure.NATIONAL_AVERAGE,
+    Measure.NATIONAL_TOP_QUARTILE,
+)
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("import_benchmarks", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def benchmark(reference: str, measure: Measure) -> Benchmark:
+    return Benchmark.objects.get(indicator__reference=reference, measure=measure.value)
+
+
+def write(tmp_path: Path, name: str, content: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+def small_lait(values: dict[int, str], year: str = "2019") -> bytes:
+    """A LAIT long table of adoption only (England 970 included)."""
+    rows = lait_rows(values | {970: "12"}, measure=ADOPTED, year=year)
+    for row in rows:
+        if row[5] == "970.0":
+            row[3] = "England"
+    return gzip.compress(csv_bytes([HEADER, *rows]))
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A small LAIT file and a neighbour list giving Rotherham its ten neighbours."""
+    return {
+        "lait": write(tmp_path, "lait_small.csv.gz", small_lait(ALL | {370: "c", 383: "60"})),
+        "sn": write(tmp_path, "sn.xlsx", neighbour_list({372: NEIGHBOURS}).getvalue()),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The command, on the published files: Rotherham 2019 against the April 2020 report
+# --------------------------------------------------------------------------------------------
+
+
+def test_rotherham_2019_benchmarks_equal_the_april_2020_report(sample):
+    output = run(
+        str(DATA / "lait_long.csv.gz"),
+        "--la",
+        "372",
+        "--neighbours",
+        str(DATA / "sn_april_2021.xlsx"),
+        "--year",
+        "2019",
+    )
+    # Adoption and care leavers' accommodation: SN average and national equal to the decimal.
+    for reference in ("6.9", "7.4"):
+        report = printed(reference)
+        for measure in (SN, NAT):
+            stored = benchmark(reference, measure)
+            assert stored.value == report[measure], (reference, measure)
+            assert stored.year == "2019"
+            assert stored.source.startswith(f"DfE LAIT {sample_mapping()[reference]}: ")
+    assert benchmark("6.9", BEST).value == printed("6.9")[BEST]
+    assert benchmark("7.4", SN).display == "86.6% (2019)"
+    assert "SN AVE: 86.6% (average of 9 of 10 neighbours)" in output
+    assert "skipped Barnsley (370): '-' no figure" in output
+    # Every mapped indicator with a 2019 figure was written, each change kept with its source.
+    mapped = Indicator.objects.exclude(lait="")
+    assert mapped.count() == len(sample_mapping()) == 15
+    written = BenchmarkRevision.objects.filter(new_year="2019")
+    # LAC_ceased_SGO% and LAC_Parents_OR_Others start in 2020: named, not written.
+    assert {r.benchmark.indicator.reference for r in written} == {
+        i.reference for i in mapped if i.reference not in ("6.7", "8.4")
+    }
+    assert "8.4: LAC_Parents_OR_Others has no data year '2019'" in output
+    assert all(r.changed_by is None and r.source == "lait_long.csv.gz" for r in written)
+    assert "6.7: LAC_ceased_SGO% has no data year '2019'" in output
+    # The comparison the indicator page charts: the council, ten neighbours, England.
+    comparison = BenchmarkComparison.objects.get(indicator__reference="6.9", la=ROTHERHAM)
+    roles = [place["role"] for place in comparison.places]
+    assert roles == ["council"] + ["neighbour"] * 10 + ["national"]
+    assert comparison.places[-1]["value"] == "12"
+
+
+def test_polarity_disagreement_is_warned(sample):
+    output = run(
+        str(DATA / "lait_long.csv.gz"),
+        "--la",
+        "372",
+        "--neighbours",
+        str(DATA / "sn_april_2021.xlsx"),
+        "--dry-run",
+    )
+    assert "WARNING:" in output and "LAC_Parents_OR_Others" in output
+    assert "dry run" in output
+    assert not BenchmarkRevision.objects.filter(source="lait_long.csv.gz").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# The command on small files: suppressed values, refusals, re-imports
+# --------------------------------------------------------------------------------------------
+
+
+def only_adoption_mapped() -> None:
+    Indicator.objects.exclude(reference="6.9").update(lait="")
+
+
+def test_suppressed_values_are_skipped_with_the_reason(sample, files):
+    only_adoption_mapped()
+    output = run(files["lait"], "--la", "372", "--neighbours", files["sn"])
+    assert "skipped Barnsley (370): 'c' suppressed" in output
+    assert "average of 9 of 10 neighbours" in output
+    assert benchmark("6.9", SN).value == Decimal("51.1")  # (8 × 50 + 60) / 9
+    assert benchmark("6.9", BEST).value == Decimal("60")
+    assert benchmark("6.9", NAT).value == Decimal("12")
+
+
+def test_an_unmapped_indicator_gets_no_benchmarks_and_is_named(sample, files):
+    only_adoption_mapped()
+    before = benchmark("6.2", SN).value
+    output = run(files["lait"], "--la", "372", "--neighbours", files["sn"])
+    assert "no benchmarks: 6.2: no LAIT measure mapped." in output
+    assert benchmark("6.2", SN).value == before
+    assert not BenchmarkRevision.objects.filter(
+        benchmark__indicator__reference="6.2", source="lait_small.csv.gz"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("la", "neighbours", "lait", "message"),
+    [
+        (999, "sn", "lait", "LA number 999 is not a local authority of the LAIT file"),
+        (370, "sn", "lait", "LA 370 is not in the statistical-neighbour list sn.xlsx"),
+        (372, "sn", "not_lait", "Short Desc"),
+        (372, "not_sn", "lait", "other.xlsx: The file is not an Excel workbook"),
+    ],
+)
+def test_refusals_name_the_problem_and_write_nothing(
+    sample, files, tmp_path, la, neighbours, lait, message
+):
+    files["not_lait"] = write(
+        tmp_path,
+        "figures.csv",
+        csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "1"]]),
+    )
+    files["not_sn"] = write(tmp_path, "other.xlsx", neighbour_list({}).getvalue()[:0] or b"x")
+    only_adoption_mapped()
+    before = database_state()
+    with pytest.raises(CommandError):
+        err = io.StringIO()
+        try:
+            call_command(
+                "import_benchmarks",
+                files[lait],
+                "--la",
+                str(la),
+                "--neighbours",
+                files[neighbours],
+                stdout=io.StringIO(),
+                stderr=err,
+            )
+        finally:
+            assert message in err.getvalue()
+    assert database_state() == before
+
+
+def test_a_reimport_keeps_what_dfe_revised(sample, files, tmp_path):
+    only_adoption_mapped()
+    run(files["lait"], "--la", "372", "--neighbours", files["sn"])
+    revised = write(tmp_path, "lait_revised.csv.gz", small_lait(ALL | {370: "c", 383: "69"}))
+    output = run(revised, "--la", "372", "--neighbours", files["sn"])
+    assert "changed 6.9 SN AVE: value: 51.1% → 52.1%" in output
+    history = BenchmarkRevision.objects.filter(
+        benchmark__indicator__reference="6.9", benchmark__measure=SN.value
+    ).order_by("id")
+    assert [(r.old_value, r.new_value) for r in history] == [
+        (None, Decimal("17.3")),  # the sample's printed figure (the sample loads benchmarks)
+        (Decimal("17.3"), Decimal("51.1")),  # then DfE's
+        (Decimal("51.1"), Decimal("52.1")),
+    ]
+    assert history[2].source == "lait_revised.csv.gz"
+    # National unchanged: no revision; a third identical import changes nothing.
+    assert BenchmarkRevision.objects.filter(benchmark=benchmark("6.9", NAT)).count() == 2
+    count = BenchmarkRevision.objects.count()
+    assert "0 new, 0 changed, 4 unchanged" in run(
+        revised, "--la", "372", "--neighbours", files["sn"]
+    )
+    assert BenchmarkRevision.objects.count() == count
+
+
+def test_a_plain_benchmarks_upload_keeps_revisions_too(sample):
+    from tests.helpers import imported
+
+    officer = get_user_model().objects.get(username="officer")
+    content = csv_bytes(
+        [["indicator", "measure", "value", "year"], ["6.2", "SN AVE", "93.1", "2019"]]
+    )
+    imported("benchmarks", "bm.csv", content, officer)
+    revision = BenchmarkRevision.objects.get(source="bm.csv")
+    assert (revision.old_value, revision.new_value, revision.new_year) == (
+        Decimal("92.0"),
+        Decimal("93.1"),
+        "2019",
+    )
+    assert revision.changed_by == officer
+
+
+# --------------------------------------------------------------------------------------------
+# The upload page
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def officer_client(client, sample):
+    client.force_login(get_user_model().objects.get(username="officer"))
+    return client
+
+
+def post_lait(
+    client, lait: bytes, sn: bytes, la: int = 372, year: str = "", name: str = "l.csv.gz"
+):
+    return client.post(
+        reverse("indicators:lait_upload"),
+        {
+            "file": SimpleUploadedFile(name, lait),
+            "neighbours": SimpleUploadedFile("sn.xlsx", sn),
+            "council": str(la),
+            "year": year,
+            "framework": "",
+        },
+        follow=True,
+    )
+
+
+def test_the_page_computes_previews_and_confirm_applies(officer_client):
+    only_adoption_mapped()
+    page = officer_client.get(reverse("indicators:lait_upload"))
+    assert "Rotherham (372)" in page.content.decode()
+    before = database_state()
+    response = post_lait(
+        officer_client, small_lait(ALL | {370: "c"}), neighbour_list({372: NEIGHBOURS}).getvalue()
+    )
+    text = response.content.decode()
+    assert "Barnsley (370): &#x27;c&#x27; suppressed" in text
+    assert "average of 9 of 10 neighbours" in text
+    assert "17.3%" in text and "50.0%" in text  # changed: old → new
+    assert database_state() == before  # a preview writes nothing
+    upload = Upload.objects.get(status=Upload.Status.PREVIEWED)
+    officer = get_user_model().objects.get(username="officer")
+    outcome = confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer)
+    assert outcome.done, outcome.message
+    assert benchmark("6.9", SN).value == Decimal("50.0")
+    revision = BenchmarkRevision.objects.get(benchmark=benchmark("6.9", SN), upload=upload)
+    assert revision.changed_by == officer and revision.upload == upload
+    assert BenchmarkComparison.objects.get(indicator__reference="6.9").upload == upload
+    shown = officer_client.get(reverse("indicators:upload", args=[upload.pk])).content.decode()
+    assert 'id="benchmark-revisions"' in shown
+
+
+@pytest.mark.parametrize(
+    ("lait", "sn", "la", "message"),
+    [
+        ("good", "good", 999, "Select a valid choice"),
+        ("good", "good", 370, "LA 370 is not in the statistical-neighbour list sn.xlsx"),
+        ("figures", "good", 372, "Short Desc"),
+        ("good", "bad", 372, "sn.xlsx"),
+        ("corrupt", "good", 372, "not a readable gzip file"),
+    ],
+)
+def test_the_page_shows_errors_and_writes_nothing(officer_client, lait, sn, la, message):
+    only_adoption_mapped()
+    contents = {
+        "good": small_lait(ALL),
+        "figures": csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "1"]]),
+        "corrupt": small_lait(ALL)[:40],
+    }
+    sns = {"good": neighbour_list({372: NEIGHBOURS}).getvalue(), "bad": b"not a workbook"}
+    before = database_state()
+    response = post_lait(officer_client, contents[lait], sns[sn], la=la)
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert database_state() == before
+    assert not Upload.objects.filter(status=Upload.Status.PREVIEWED).exists()
+
+
+def test_the_page_shows_polarity_disagreement(officer_client):
+    Indicator.objects.filter(reference="6.9").update(polarity="Low")
+    only_adoption_mapped()
+    response = post_lait(
+        officer_client, small_lait(ALL), neighbour_list({372: NEIGHBOURS}).getvalue()
+    )
+    text = response.content.decode()
+    assert 'id="lait-warnings"' in text and "Polarity disagrees" in text
+
+
+def test_a_file_with_another_suffix_is_refused(officer_client):
+    before = database_state()
+    response = post_lait(
+        officer_client, b"x", neighbour_list({372: NEIGHBOURS}).getvalue(), name="lait.xlsx"
+    )
+    assert "must end in .csv or .csv.gz" in response.content.decode()
+    assert database_state() == before and not Upload.objects.exists()
