@@ -157,7 +157,7 @@ def test_suppressed_values_are_skipped_with_the_reason(sample, files):
     output = run(files["lait"], "--la", "372", "--neighbours", files["sn"])
     assert "skipped Barnsley (370): 'c' suppressed" in output
     assert "average of 9 of 10 neighbours" in output
-    assert benchmark("6.9", SN).value == Decimal("51.1")  # (8 × 50 + 60) / 9
+    assert benchmark("6.9", SN).value == Decimal("51.1")  # (8 * 50 + 60) / 9
     assert benchmark("6.9", BEST).value == Decimal("60")
     assert benchmark("6.9", NAT).value == Decimal("12")
 
