@@ -347,3 +347,30 @@ def test_a_file_with_another_suffix_is_refused(officer_client):
     )
     assert "must end in .csv or .csv.gz" in response.content.decode()
     assert database_state() == before and not Upload.objects.exists()
+
+
+# --------------------------------------------------------------------------------------------
+# The indicator page: the council against each neighbour and England, stored at import
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_indicator_page_charts_the_council_against_its_neighbours(officer_client, files):
+    only_adoption_mapped()
+    page = officer_client.get(reverse("indicators:indicator", args=["6.9"])).content.decode()
+    assert 'id="comparison"' not in page  # nothing imported yet
+    run(files["lait"], "--la", "372", "--neighbours", files["sn"])
+    page = officer_client.get(reverse("indicators:indicator", args=["6.9"])).content.decode()
+    assert "Rotherham against its statistical neighbours and England, 2019" in page
+    assert "9 of 10 neighbours have a figure" in page
+    table = page.split('id="comparison-table"')[1].split("</table>")[0]
+    assert "Barnsley</th><td>Statistical neighbour</td>" in table
+    assert "&#x27;c&#x27; suppressed" in table
+    assert "Leeds</th><td>Statistical neighbour</td><td class=\"num\">60.0%</td>" in table
+    assert "England</th><td>England</td><td class=\"num\">12.0%</td>" in table
+    # The chart is drawn from the same figures (null where suppressed), beside its table.
+    charts = page.split('id="chart-data" type="application/json">')[1].split("</script>")[0]
+    assert '"id": "comparison-chart"' in charts and "null" in charts
+    assert 'aria-describedby="comparison-table"' in page
+    # Earlier benchmark values: the sample's printed 17.3% replaced by DfE's 51.1%.
+    history = page.split('id="benchmark-history"')[1].split("</details>")[0]
+    assert "17.3%" in history and "51.1% (2019)" in history

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import IO
 
 from django.conf import settings
@@ -26,6 +25,7 @@ import audit
 from accounts.actors import Actor, user_of
 
 from .. import performance as perf
+from ..benchmarking import printed_places
 from ..lait import (
     ENGLAND,
     BenchmarkImport,
@@ -159,7 +159,7 @@ def plan_of(file_name: str, computed: BenchmarkImport, indicators: Iterable[Indi
                     label,
                     (
                         text_of(benchmark.value),
-                        _places(benchmark.value, indicator.decimals),
+                        printed_places(benchmark.value, indicator.decimals),
                         benchmark.year,
                         benchmark.source,
                     ),
@@ -195,7 +195,9 @@ def plan_of(file_name: str, computed: BenchmarkImport, indicators: Iterable[Indi
                         MEASURE_LABELS[b.measure],
                         ""
                         if b.value is None
-                        else indicator.format(b.value, places=_places(b.value, indicator.decimals)),
+                        else indicator.format(
+                            b.value, places=printed_places(b.value, indicator.decimals)
+                        ),
                         b.detail,
                     ]
                     for b in result.benchmarks
@@ -216,13 +218,6 @@ def plan_of(file_name: str, computed: BenchmarkImport, indicators: Iterable[Indi
         "warnings": [w for item in found for w in item["warnings"]],
     }
     return plan
-
-
-def _places(value: Decimal, decimals: int) -> int:
-    """Printed with the measure's published places, at least the indicator's (42 → 42.0%)."""
-    exponent = value.as_tuple().exponent
-    published = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return max(published, decimals)
 
 
 MEASURE_LABELS = {

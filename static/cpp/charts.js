@@ -41,7 +41,7 @@
         animation: false, maintainAspectRatio: false,
         plugins: { legend: { display: datasets.length > 1 } },
         scales: {
-          x: { title: { display: true, text: "Month" } },
+          x: { title: { display: true, text: chart.xTitle || "Month" } },
           y: {
             beginAtZero: true,
             title: { display: Boolean(chart.unit), text: chart.unit || "" },

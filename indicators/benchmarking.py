@@ -1,0 +1,107 @@
+"""What the indicator page and the report show of a LAIT import: the council against each of
+its statistical neighbours and England for the data year, as stored at import (no page reads
+the LAIT file), and the earlier values of each benchmark."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from . import performance as perf
+from .models import BenchmarkComparison, BenchmarkRevision, Indicator
+
+ROLE_LABELS = {"council": "Council", "neighbour": "Statistical neighbour", "national": "England"}
+
+
+@dataclass(frozen=True)
+class ComparedPlace:
+    name: str
+    role: str
+    value: Decimal | None
+    shown: str  # the value as printed, or why there is none ("'c' suppressed")
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The latest comparison stored for an indicator, ready for a table and a bar chart."""
+
+    measure: str
+    year: str
+    la: int
+    neighbour_list: str
+    source: str
+    places: tuple[ComparedPlace, ...]
+
+    @property
+    def council(self) -> str:
+        return next((p.name for p in self.places if p.role == "council"), f"LA {self.la}")
+
+    @property
+    def with_value(self) -> int:
+        return sum(p.value is not None for p in self.places if p.role == "neighbour")
+
+    @property
+    def neighbours(self) -> int:
+        return sum(p.role == "neighbour" for p in self.places)
+
+    def chart(self, chart_id: str, indicator: Indicator) -> dict[str, Any]:
+        """What static/cpp/charts.js draws: one bar per place (a gap where none)."""
+        return {
+            "id": chart_id,
+            "kind": "bar",
+            "xTitle": f"{self.council}, its statistical neighbours and England ({self.year})",
+            "labels": [p.name for p in self.places],
+            "values": [float(p.value) if p.value is not None else None for p in self.places],
+            "target": None,
+            "percent": indicator.kind_enum == perf.Kind.PERCENTAGE,
+        }
+
+
+def latest_comparison(indicator: Indicator) -> Comparison | None:
+    """The comparison the latest LAIT import stored for the indicator, if any."""
+    stored = (
+        BenchmarkComparison.objects.filter(indicator=indicator).order_by("-imported_at").first()
+    )
+    return None if stored is None else comparison_of(stored, indicator)
+
+
+def comparison_of(stored: BenchmarkComparison, indicator: Indicator) -> Comparison:
+    places = []
+    for place in stored.places:
+        value = None if place.get("value") is None else Decimal(place["value"])
+        shown = (
+            indicator.format(value, places=printed_places(value, indicator.decimals))
+            if value is not None
+            else place.get("reason") or "no figure"
+        )
+        places.append(ComparedPlace(place["name"], place["role"], value, shown))
+    return Comparison(
+        measure=stored.measure,
+        year=stored.year,
+        la=stored.la,
+        neighbour_list=stored.neighbour_list,
+        source=stored.source,
+        places=tuple(places),
+    )
+
+
+def printed_places(value: Decimal, decimals: int) -> int:
+    """As the import stores a benchmark: the published places, at least the indicator's."""
+    exponent = value.as_tuple().exponent
+    published = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return max(published, decimals)
+
+
+def benchmark_history(indicator: Indicator) -> list[BenchmarkRevision]:
+    """Every change to the indicator's benchmarks, newest first: earlier values and who, when
+    and from which file replaced them."""
+    return list(
+        BenchmarkRevision.objects.filter(benchmark__indicator=indicator)
+        .select_related("benchmark__indicator", "changed_by")
+        .order_by("-changed_at", "-id")
+    )
