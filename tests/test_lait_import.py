@@ -365,8 +365,8 @@ def test_the_indicator_page_charts_the_council_against_its_neighbours(officer_cl
     table = page.split('id="comparison-table"')[1].split("</table>")[0]
     assert "Barnsley</th><td>Statistical neighbour</td>" in table
     assert "&#x27;c&#x27; suppressed" in table
-    assert "Leeds</th><td>Statistical neighbour</td><td class=\"num\">60.0%</td>" in table
-    assert "England</th><td>England</td><td class=\"num\">12.0%</td>" in table
+    assert 'Leeds</th><td>Statistical neighbour</td><td class="num">60.0%</td>' in table
+    assert 'England</th><td>England</td><td class="num">12.0%</td>' in table
     # The chart is drawn from the same figures (null where suppressed), beside its table.
     charts = page.split('id="chart-data" type="application/json">')[1].split("</script>")[0]
     assert '"id": "comparison-chart"' in charts and "null" in charts
