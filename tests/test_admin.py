@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from indicators.models import Figure, FigureRevision, Indicator, Target
+from indicators.models import BenchmarkRevision, Figure, FigureRevision, Indicator, Target
 
 MODELS = [
     "framework",
@@ -19,6 +19,7 @@ MODELS = [
     "figurerevision",
     "outturn",
     "benchmark",
+    "benchmarkrevision",
 ]
 
 
@@ -33,7 +34,9 @@ def test_every_changelist_opens_searches_and_shows_a_record(officer_client, mode
     url = reverse(f"admin:indicators_{model}_changelist")
     assert officer_client.get(url).status_code == 200
     assert officer_client.get(url, {"q": "6.8"}).status_code == 200
-    model_class = {"figurerevision": FigureRevision}.get(model)
+    model_class = {"figurerevision": FigureRevision, "benchmarkrevision": BenchmarkRevision}.get(
+        model
+    )
     if model_class is None:
         from django.apps import apps
 

@@ -374,3 +374,56 @@ def test_the_indicator_page_charts_the_council_against_its_neighbours(officer_cl
     # Earlier benchmark values: the sample's printed 17.3% replaced by DfE's 51.1%.
     history = page.split('id="benchmark-history"')[1].split("</details>")[0]
     assert "17.3%" in history and "51.1% (2019)" in history
+
+
+# --------------------------------------------------------------------------------------------
+# Mapping in the admin: the dictionary suggests, polarity disagreement is warned
+# --------------------------------------------------------------------------------------------
+
+
+def admin_form(client, indicator: Indicator) -> dict[str, str]:
+    """The indicator's change form as the browser would post it back."""
+    from django.forms.models import model_to_dict
+
+    data = {k: "" if v is None else v for k, v in model_to_dict(indicator).items()}
+    data.pop("id", None)
+    for prefix in ("targets", "benchmarks", "outturns"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return data
+
+
+def test_the_admin_suggests_measures_and_warns_of_polarity(officer_client):
+    indicator = Indicator.objects.get(reference="8.4")
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    page = officer_client.get(url).content.decode()
+    assert 'list="lait-measures"' in page and '<datalist id="lait-measures">' in page
+    assert 'id="lait-warning"' in page and "DfE&#x27;s for LAC_Parents_OR_Others" in page
+    # Words instead of a code: refused with the measures they suggest, nothing saved.
+    care_leavers = Indicator.objects.get(reference="7.4")
+    data = admin_form(officer_client, care_leavers)
+    data["lait"] = "care leavers accommodation"
+    response = officer_client.post(
+        reverse("admin:indicators_indicator_change", args=[care_leavers.pk]), data
+    )
+    text = response.content.decode().replace("&#x27;", "'")
+    assert "is not a LAIT measure code. Measures matching these words: CareLeaverAcc" in text
+    assert Indicator.objects.get(reference="7.4").lait == "CareLeaverAcc"
+
+
+def test_a_benchmark_changed_in_the_admin_keeps_a_revision(officer_client):
+    stored = benchmark("6.9", SN)
+    url = reverse("admin:indicators_benchmark_change", args=[stored.pk])
+    response = officer_client.post(
+        url,
+        {
+            "indicator": stored.indicator_id,
+            "measure": SN.value,
+            "value": "17.5",
+            "year": "2019",
+            "source": "typed",
+        },
+    )
+    assert response.status_code == 302
+    revision = BenchmarkRevision.objects.get(benchmark=stored, source="admin")
+    assert (revision.old_value, revision.new_value) == (Decimal("17.3"), Decimal("17.5"))
+    assert revision.changed_by.username == "officer"

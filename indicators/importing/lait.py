@@ -29,6 +29,7 @@ from ..benchmarking import printed_places
 from ..lait import (
     ENGLAND,
     BenchmarkImport,
+    DataDictionary,
     LaitError,
     MappedIndicator,
     NeighbourList,
@@ -50,6 +51,16 @@ from .uploads import checksum_of_stream, clean_name, expire_unapplied, record_co
 
 KIND = "benchmarks"
 LAIT_SUFFIXES = (".csv", ".csv.gz")
+
+
+@functools.cache
+def _dictionary(path: str) -> DataDictionary:
+    return read_data_dictionary(path)
+
+
+def data_dictionary() -> DataDictionary:
+    """DfE's data dictionary (``settings.LAIT_DATA_DICTIONARY``), read once per process."""
+    return _dictionary(str(settings.LAIT_DATA_DICTIONARY))
 
 
 @functools.cache
@@ -110,7 +121,7 @@ def plan_lait(
                 "No indicator has a LAIT measure: map indicators first (the indicators "
                 "file's lait column, or the admin)."
             )
-        dictionary = read_data_dictionary(settings.LAIT_DATA_DICTIONARY)
+        dictionary = data_dictionary()
         neighbours = _neighbours(neighbours_file, clean_name(neighbours_name))
         codes = {i.lait.strip() for i in indicators if i.lait.strip()}
         table = read_long_table(lait_file, codes)

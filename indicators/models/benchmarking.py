@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..measurements import plain_number
 from .catalogue import Benchmark, Indicator
 
 # A benchmark's state as a plan compares it and a revision keeps it: value (plain text),
@@ -116,3 +117,33 @@ class BenchmarkComparison(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.reference} LA {self.la} {self.year}"
+
+
+def benchmark_state(benchmark: Benchmark) -> BenchmarkState:
+    """What a plan compares and a revision keeps of a benchmark."""
+    value = None if benchmark.value is None else plain_number(Decimal(benchmark.value))
+    return (value, benchmark.places, benchmark.year, benchmark.source)
+
+
+def states_of(indicator_id: int) -> dict[int, BenchmarkState]:
+    """Each benchmark of an indicator by primary key, with its state (before a change in the
+    admin, to record what changed after)."""
+    return {b.pk: benchmark_state(b) for b in Benchmark.objects.filter(indicator_id=indicator_id)}
+
+
+def record_admin_changes(
+    indicator_id: int, before: dict[int, BenchmarkState], user: Any
+) -> list[BenchmarkRevision]:
+    """A revision for every benchmark of the indicator whose state differs from ``before``
+    (None: it was added), changed by ``user`` in the admin."""
+    revisions = [
+        BenchmarkRevision(
+            benchmark=benchmark,
+            changed_by=user,
+            source="admin",
+            **BenchmarkRevision.columns_of(before.get(benchmark.pk), benchmark_state(benchmark)),
+        )
+        for benchmark in Benchmark.objects.filter(indicator_id=indicator_id)
+        if before.get(benchmark.pk) != benchmark_state(benchmark)
+    ]
+    return BenchmarkRevision.objects.bulk_create(revisions)
