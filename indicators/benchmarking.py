@@ -4,6 +4,7 @@ the LAIT file), and the earlier values of each benchmark."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -49,6 +50,15 @@ class Comparison:
     def neighbours(self) -> int:
         return sum(p.role == "neighbour" for p in self.places)
 
+    @property
+    def alt(self) -> str:
+        """The chart's text alternative: what it shows and every figure."""
+        figures = "; ".join(f"{p.name} {p.shown}" for p in self.places)
+        return (
+            f"Bar chart of {self.council}, its {self.neighbours} statistical neighbours and "
+            f"England in {self.year} (DfE LAIT {self.measure}): {figures}."
+        )
+
     def chart(self, chart_id: str, indicator: Indicator) -> dict[str, Any]:
         """What static/cpp/charts.js draws: one bar per place (a gap where none)."""
         return {
@@ -64,10 +74,19 @@ class Comparison:
 
 def latest_comparison(indicator: Indicator) -> Comparison | None:
     """The comparison the latest LAIT import stored for the indicator, if any."""
-    stored = (
-        BenchmarkComparison.objects.filter(indicator=indicator).order_by("-imported_at").first()
-    )
-    return None if stored is None else comparison_of(stored, indicator)
+    return latest_comparisons([indicator]).get(indicator.pk)
+
+
+def latest_comparisons(indicators: Iterable[Indicator]) -> dict[int, Comparison]:
+    """The latest stored comparison of each of these indicators that has one (one query)."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    found: dict[int, Comparison] = {}
+    for stored in BenchmarkComparison.objects.filter(indicator_id__in=by_id).order_by(
+        "indicator_id", "-imported_at", "-id"
+    ):
+        if stored.indicator_id not in found:
+            found[stored.indicator_id] = comparison_of(stored, by_id[stored.indicator_id])
+    return found
 
 
 def comparison_of(stored: BenchmarkComparison, indicator: Indicator) -> Comparison:

@@ -95,8 +95,27 @@ def html_sections(report: snapshot.Report) -> list[dict[str, Any]]:
                 {**chart, "id": f"chart-{part['code']}-{n}", "labels": report["table_months"]}
                 for n, chart in enumerate(part["charts"], 1)
             ],
+            "comparison_figures": _comparison_figures(part),
         }
         for part in report["sections"]
+    ]
+
+
+def _comparison_figures(part: snapshot.SectionPart) -> list[dict[str, Any]]:
+    """Each neighbour comparison as static/cpp/charts.js draws it: one bar per place."""
+    # A snapshot of schema 3 always has the key; .get keeps a hand-built one drawable.
+    return [
+        {
+            **comparison,
+            "id": f"comparison-{part['code']}-{n}",
+            "kind": "bar",
+            "xTitle": f"{comparison['council']}, its statistical neighbours and England "
+            f"({comparison['year']})",
+            "labels": [place["name"] for place in comparison["places"]],
+            "values": [place["value"] for place in comparison["places"]],
+            "target": None,
+        }
+        for n, comparison in enumerate(part.get("comparisons", []), 1)
     ]
 
 
@@ -111,6 +130,8 @@ def html_report(report: dict) -> dict[str, Any]:
         "sections": sections,
         "created_on": snapshot.date_text(edition["created_on"]),
         "signed_off_on": snapshot.date_text(edition["signed_off_on"]),
-        "charts": [chart for part in sections for chart in part["figures"]],
+        "charts": [
+            chart for part in sections for chart in [*part["figures"], *part["comparison_figures"]]
+        ],
         "cover_note_html": render_markup(current["cover_note"]),
     }

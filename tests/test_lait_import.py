@@ -60,8 +60,8 @@ def benchmark(reference: str, measure: Measure) -> Benchmark:
     return Benchmark.objects.get(indicator__reference=reference, measure=measure.value)
 
 
-def write(tmp_path: Path, name: str, content: bytes) -> str:
-    path = tmp_path / name
+def write(tmp_path: Path | str, name: str, content: bytes) -> str:
+    path = Path(tmp_path) / name
     path.write_bytes(content)
     return str(path)
 
@@ -427,3 +427,48 @@ def test_a_benchmark_changed_in_the_admin_keeps_a_revision(officer_client):
     revision = BenchmarkRevision.objects.get(benchmark=stored, source="admin")
     assert (revision.old_value, revision.new_value) == (Decimal("17.3"), Decimal("17.5"))
     assert revision.changed_by.username == "officer"
+
+
+# --------------------------------------------------------------------------------------------
+# The report's HTML version: the comparison frozen in the edition (snapshot schema 3)
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_report_prints_the_comparison_and_older_editions_do_not_change(
+    sample_month, client, files
+):
+    from reports import services
+    from reports.models import Edition
+
+    officer = get_user_model().objects.get(username="officer")
+    only_adoption_mapped()
+    run(files["lait"], "--la", "372", "--neighbours", files["sn"])
+    draft = services.generate_draft(sample_month, officer, queue=False)
+    services.build_edition(draft.pk)
+    draft.refresh_from_db()
+    assert draft.snapshot["schema"] == 3
+    (comparison,) = [c for part in draft.snapshot["sections"] for c in part["comparisons"]]
+    assert comparison["reference"] == "6.9" and comparison["year"] == "2019"
+    assert comparison["with_value"] == 9 and comparison["places"][-1]["shown"] == "12.0%"
+    client.force_login(officer)
+    page = client.get(reverse("reports:read", args=[draft.pk])).content.decode()
+    assert "Against statistical neighbours and England (DfE LAIT)" in page
+    assert "6.9 in 2019: 9 of 10 neighbours with a figure" in page
+    assert '"id": "comparison-LAC-1"' in page
+    # A later import changes the figures behind it, not the edition.
+    revised = write(files["lait"].rsplit("/", 1)[0], "r.csv.gz", small_lait(ALL | {383: "90"}))
+    run(revised, "--la", "372", "--neighbours", files["sn"])
+    assert Edition.objects.get(pk=draft.pk).snapshot == draft.snapshot
+    assert (
+        "6.9 in 2019: 9 of 10"
+        in client.get(reverse("reports:read", args=[draft.pk])).content.decode()
+    )
+    # An edition of schema 2 (before comparisons) still reads, and prints none.
+    old = {**draft.snapshot, "schema": 2}
+    old["sections"] = [
+        {k: v for k, v in part.items() if k != "comparisons"} for part in old["sections"]
+    ]
+    Edition.objects.filter(pk=draft.pk).update(snapshot=old)
+    page = client.get(reverse("reports:read", args=[draft.pk]))
+    assert page.status_code == 200
+    assert "Against statistical neighbours" not in page.content.decode()
