@@ -6,9 +6,9 @@ Run by hand, never by the tests (no database is used):
 
 Reads the whole published long table (``indicators/sample_data/dfe-lait/lait_long.csv.gz``,
 641,070 rows), keeping the measures the sample catalogue maps (its ``lait`` column), and
-computes the four benchmarks of every mapped sample indicator for the council (default Rotherham, 372) with
-the April 2021 neighbour list, as an import would: read the data dictionary and neighbour list,
-stream the file, compute. Prints, per file:
+computes the four benchmarks of every mapped sample indicator for the council (default
+Rotherham, 372) with the April 2021 neighbour list, as an import would: read the data
+dictionary and neighbour list, stream the file, compute. Prints, per file:
 
   wall and CPU time: the fastest of ``--repeat`` runs, without tracing;
   peak traced: the peak of Python allocations during one more run under ``tracemalloc``;
