@@ -265,13 +265,8 @@ class FigureAdmin(ExportMixin, admin.ModelAdmin):
             )
 
 
-@admin.register(FigureRevision)
-class FigureRevisionAdmin(admin.ModelAdmin):
-    list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
-    list_filter = ["source", "changed_by", "figure__indicator__section"]
-    search_fields = ["figure__indicator__reference", "source"]
-    list_select_related = ["figure__indicator", "changed_by"]
-    date_hierarchy = "changed_at"
+class HistoryAdmin(admin.ModelAdmin):
+    """A revision history: kept by the product, read here, never edited by hand."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -281,6 +276,15 @@ class FigureRevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(FigureRevision)
+class FigureRevisionAdmin(HistoryAdmin):
+    list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
+    list_filter = ["source", "changed_by", "figure__indicator__section"]
+    search_fields = ["figure__indicator__reference", "source"]
+    list_select_related = ["figure__indicator", "changed_by"]
+    date_hierarchy = "changed_at"
 
 
 def keep_typed_places(measurement: Any, form: Any) -> None:
@@ -319,18 +323,9 @@ class BenchmarkAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(BenchmarkRevision)
-class BenchmarkRevisionAdmin(admin.ModelAdmin):
+class BenchmarkRevisionAdmin(HistoryAdmin):
     list_display = ["benchmark", "changed_at", "changed_by", "source", "old_display", "new_display"]
     list_filter = ["source", "benchmark__measure", "benchmark__indicator__section"]
     search_fields = ["benchmark__indicator__reference", "source"]
     list_select_related = ["benchmark__indicator", "changed_by"]
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

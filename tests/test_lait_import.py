@@ -190,7 +190,7 @@ def test_refusals_name_the_problem_and_write_nothing(
         "figures.csv",
         csv_bytes([["indicator", "month", "value"], ["6.1", "2020-04", "1"]]),
     )
-    files["not_sn"] = write(tmp_path, "other.xlsx", neighbour_list({}).getvalue()[:0] or b"x")
+    files["not_sn"] = write(tmp_path, "other.xlsx", b"not a workbook")
     only_adoption_mapped()
     before = database_state()
     with pytest.raises(CommandError):

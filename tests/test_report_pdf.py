@@ -522,6 +522,7 @@ def make_report(
                     }
                     for n, ref in enumerate(references)
                 ],
+                "comparisons": [],
             }
         )
     return {

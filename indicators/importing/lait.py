@@ -18,11 +18,10 @@ from typing import IO
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 import audit
-from accounts.actors import Actor, user_of
+from accounts.actors import Actor
 
 from .. import performance as perf
 from ..benchmarking import printed_places
@@ -47,7 +46,7 @@ from .kinds.measured import text_of
 from .pipeline import Applied, apply_plan, preview_of
 from .plan import Plan
 from .rows import RowError
-from .uploads import checksum_of_stream, clean_name, expire_unapplied, record_counts
+from .uploads import checksum_of_stream, clean_name, expire_unapplied, store_upload
 
 KIND = "benchmarks"
 LAIT_SUFFIXES = (".csv", ".csv.gz")
@@ -294,31 +293,5 @@ def receive_lait_upload(
     )
     plan.preview["neighbours_file"] = clean_name(neighbours_file.name or "")
     plan.preview["data_year"] = request.year or "latest with a value"
-    upload = Upload(
-        kind=KIND,
-        file_name=name,
-        checksum=checksum,
-        size=lait_file.size or 0,
-        uploaded_by=user_of(actor),
-        status=Upload.Status.PREVIEWED if plan.ok else Upload.Status.REFUSED,
-        preview=plan.preview,
-        fingerprint=plan.fingerprint if plan.ok else "",
-    )
-    record_counts(upload, plan)
-    lait_file.seek(0)
     suffix = ".csv.gz" if name.lower().endswith(".gz") else ".csv"
-    upload.file.save(f"{checksum[:16]}{suffix}", lait_file, save=False)
-    if plan.ok:
-        upload.plan.save(f"{checksum[:16]}.plan.json.gz", ContentFile(plan.to_bytes()), save=False)
-    upload.save()
-    audit.record(
-        actor,
-        "upload.received",
-        upload,
-        kind=KIND,
-        file_name=name,
-        lait_la=request.la,
-        **plan.counts,
-        errors=len(plan.errors),
-    )
-    return upload
+    return store_upload(plan, name, checksum, lait_file, suffix, actor, lait_la=request.la)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -92,20 +93,34 @@ def receive_upload(kind: str, file_name: str, content: bytes, actor: Actor) -> U
             "file_name": same.file_name,
             "applied_at": f"{when:%d/%m/%Y %H:%M}" if when else "",
         }
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return store_upload(plan, name, checksum, ContentFile(content), f".{suffix}", actor)
+
+
+def store_upload(
+    plan: Plan,
+    name: str,
+    checksum: str,
+    original: File,
+    suffix: str,
+    actor: Actor,
+    **details: object,
+) -> Upload:
+    """Keep the original file and its plan (a refused plan only for its errors) as an upload
+    to preview, with the ``upload.received`` audit event; ``details`` go in the event."""
     upload = Upload(
-        kind=kind,
+        kind=plan.kind,
         file_name=name,
         checksum=checksum,
-        size=len(content),
+        size=original.size or 0,
         uploaded_by=user_of(actor),
         status=Upload.Status.PREVIEWED if plan.ok else Upload.Status.REFUSED,
-        preview=preview,
+        preview=plan.preview,
         fingerprint=plan.fingerprint if plan.ok else "",
     )
     record_counts(upload, plan)
-    upload.file.save(
-        f"{checksum[:16]}.{name.rsplit('.', 1)[-1].lower()}", ContentFile(content), save=False
-    )
+    original.seek(0)
+    upload.file.save(f"{checksum[:16]}{suffix}", original, save=False)
     if plan.ok:
         upload.plan.save(f"{checksum[:16]}.plan.json.gz", ContentFile(plan.to_bytes()), save=False)
     upload.save()
@@ -113,8 +128,9 @@ def receive_upload(kind: str, file_name: str, content: bytes, actor: Actor) -> U
         actor,
         "upload.received",
         upload,
-        kind=kind,
+        kind=plan.kind,
         file_name=name,
+        **details,
         **plan.counts,
         errors=len(plan.errors),
     )
