@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
 
 from . import performance as perf
+from .benchmarking import data_dictionary
 from .exports import (
     BenchmarkExport,
     FigureExport,
@@ -23,7 +24,6 @@ from .exports import (
     SectionExport,
     TargetExport,
 )
-from .importing.lait import data_dictionary
 from .lait import polarity_disagreement, suggest_measures
 from .models import (
     Benchmark,

@@ -4,13 +4,42 @@ the LAIT file), and the earlier values of each benchmark."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
 from . import performance as perf
+from .lait import ENGLAND, DataDictionary, read_data_dictionary, read_la_codes
 from .models import BenchmarkComparison, BenchmarkRevision, Indicator
+
+
+@functools.cache
+def _dictionary(path: str) -> DataDictionary:
+    return read_data_dictionary(path)
+
+
+def data_dictionary() -> DataDictionary:
+    """DfE's data dictionary (``settings.LAIT_DATA_DICTIONARY``), read once per process."""
+    return _dictionary(str(settings.LAIT_DATA_DICTIONARY))
+
+
+@functools.cache
+def _la_codes() -> dict[int, str]:
+    return dict(read_la_codes(settings.LAIT_LA_CODES).names)
+
+
+def councils() -> list[tuple[int, str]]:
+    """(LA number, "Name (number)") of every local authority of DfE's code list, by name, to
+    choose the council by its name."""
+    return sorted(
+        ((la, f"{name} ({la})") for la, name in _la_codes().items() if la < ENGLAND),
+        key=lambda choice: choice[1],
+    )
+
 
 ROLE_LABELS = {"council": "Council", "neighbour": "Statistical neighbour", "national": "England"}
 

@@ -8,6 +8,7 @@ stored benchmarks are compared with the report, and refusals are checked to writ
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 from decimal import Decimal
@@ -472,3 +473,33 @@ def test_the_report_prints_the_comparison_and_older_editions_do_not_change(
     page = client.get(reverse("reports:read", args=[draft.pk]))
     assert page.status_code == 200
     assert "Against statistical neighbours" not in page.content.decode()
+
+
+# --------------------------------------------------------------------------------------------
+# The indicators file's lait column: exported, imported back, checked against DfE's dictionary
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_lait_column_round_trips_and_its_polarity_is_checked(officer_client, tmp_path):
+    out = io.StringIO()
+    call_command("export_data", "indicators", stdout=out)
+    exported = out.getvalue()
+    assert "lait" in exported.splitlines()[0].split(",")
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert {r["reference"]: r["lait"] for r in rows if r["lait"]} == sample_mapping()
+    # The file imported back is unchanged, but 8.4's polarity disagreeing with DfE's is said.
+    path = write(tmp_path, "indicators.csv", exported.encode())
+    out = io.StringIO()
+    call_command("import_data", "indicators", path, "--dry-run", stdout=out)
+    assert "0 new, 0 changed" in out.getvalue()
+    assert "8.4: Polarity disagrees" in out.getvalue()
+    # In the upload preview too, with an unknown measure.
+    changed = exported.replace(",CareLeaverAcc", ",CareLeaverAccommodation")
+    response = officer_client.post(
+        reverse("indicators:uploads"),
+        {"kind": "indicators", "file": SimpleUploadedFile("indicators.csv", changed.encode())},
+        follow=True,
+    )
+    text = response.content.decode().replace("&#x27;", "'")
+    assert 'id="warnings"' in text and "8.4: Polarity disagrees" in text
+    assert "7.4: 'CareLeaverAccommodation' is not a measure of DfE's LAIT data dictionary" in text

@@ -11,7 +11,6 @@ indicators without benchmarks) goes into the preview.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
@@ -24,17 +23,13 @@ import audit
 from accounts.actors import Actor
 
 from .. import performance as perf
-from ..benchmarking import printed_places
+from ..benchmarking import data_dictionary, printed_places
 from ..lait import (
-    ENGLAND,
     BenchmarkImport,
-    DataDictionary,
     LaitError,
     MappedIndicator,
     NeighbourList,
     compute_benchmarks,
-    read_data_dictionary,
-    read_la_codes,
     read_long_table,
     read_neighbour_list,
 )
@@ -50,30 +45,6 @@ from .uploads import checksum_of_stream, clean_name, expire_unapplied, store_upl
 
 KIND = "benchmarks"
 LAIT_SUFFIXES = (".csv", ".csv.gz")
-
-
-@functools.cache
-def _dictionary(path: str) -> DataDictionary:
-    return read_data_dictionary(path)
-
-
-def data_dictionary() -> DataDictionary:
-    """DfE's data dictionary (``settings.LAIT_DATA_DICTIONARY``), read once per process."""
-    return _dictionary(str(settings.LAIT_DATA_DICTIONARY))
-
-
-@functools.cache
-def _la_codes() -> dict[int, str]:
-    return dict(read_la_codes(settings.LAIT_LA_CODES).names)
-
-
-def councils() -> list[tuple[int, str]]:
-    """(LA number, "Name (number)") of every local authority of DfE's code list, by name, to
-    choose the council by its name."""
-    return sorted(
-        ((la, f"{name} ({la})") for la, name in _la_codes().items() if la < ENGLAND),
-        key=lambda choice: choice[1],
-    )
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.roles import Role
 
+from ..benchmarking import councils
 from ..forms import LaitUploadForm, UploadForm
-from ..importing.lait import LaitRefused, LaitRequest, councils, receive_lait_upload
+from ..importing.lait import LaitRefused, LaitRequest, receive_lait_upload
 from ..importing.pipeline import PREVIEW_ROWS
 from ..importing.uploads import (
     UploadRefused,

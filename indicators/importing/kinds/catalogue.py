@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from ... import performance as perf
+from ...benchmarking import data_dictionary
+from ...lait import polarity_disagreement
 from ...models import (
     Benchmark,
     BenchmarkComparison,
@@ -332,6 +334,27 @@ class Indicators(FileKind):
                     )
                 )
         return errors
+
+    def warnings(self, plan: Plan) -> list[str]:
+        """An indicator mapped to a measure DfE's data dictionary does not have, or whose
+        polarity disagrees with DfE's for its measure (the LAIT import's best neighbour
+        follows ours, its top quartile DfE's)."""
+        dictionary = data_dictionary()
+        found = []
+        for row in plan.rows:
+            polarity, lait = row.after[2], (row.after[11] or "").strip()
+            if not lait:
+                continue
+            measure = dictionary.measures.get(lait)
+            if measure is None:
+                found.append(
+                    f"{row.label}: '{lait}' is not a measure of DfE's LAIT data dictionary."
+                )
+                continue
+            warning = polarity_disagreement(polarity, measure)
+            if warning:
+                found.append(f"{row.label}: {warning}")
+        return found
 
     def _stored_sections(self) -> list[tuple[str, str]]:
         return list(Indicator.objects.values_list("reference", "section__code"))
