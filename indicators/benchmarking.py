@@ -41,6 +41,9 @@ def councils() -> list[tuple[int, str]]:
     )
 
 
+# The council stands out from its neighbours, England is grey; the table beside says which is
+# which, so colour is never the only signal.
+ROLE_COLOURS = {"council": "#c55a11", "neighbour": "#1d70b8", "national": "#505a5f"}
 ROLE_LABELS = {"council": "Council", "neighbour": "Statistical neighbour", "national": "England"}
 
 
@@ -96,6 +99,7 @@ class Comparison:
             "xTitle": f"{self.council}, its statistical neighbours and England ({self.year})",
             "labels": [p.name for p in self.places],
             "values": [float(p.value) if p.value is not None else None for p in self.places],
+            "barColours": [ROLE_COLOURS[p.role] for p in self.places],
             "target": None,
             "percent": indicator.kind_enum == perf.Kind.PERCENTAGE,
         }

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from indicators.benchmarking import ROLE_COLOURS
 from indicators.models import ReportingMonth
 from narratives.markup import render as render_markup
 
@@ -113,6 +114,10 @@ def _comparison_figures(part: snapshot.SectionPart) -> list[dict[str, Any]]:
             f"({comparison['year']})",
             "labels": [place["name"] for place in comparison["places"]],
             "values": [place["value"] for place in comparison["places"]],
+            "barColours": [
+                ROLE_COLOURS.get(place["role"], ROLE_COLOURS["neighbour"])
+                for place in comparison["places"]
+            ],
             "target": None,
         }
         for n, comparison in enumerate(part.get("comparisons", []), 1)
