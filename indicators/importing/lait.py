@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
@@ -72,9 +72,9 @@ def mapped_indicators(framework: str = "") -> list[Indicator]:
 
 
 def plan_lait(
-    lait_file: IO[bytes],
+    lait_file: BinaryIO,
     lait_name: str,
-    neighbours_file: IO[bytes],
+    neighbours_file: BinaryIO,
     neighbours_name: str,
     request: LaitRequest,
 ) -> Plan:
@@ -110,7 +110,7 @@ def plan_lait(
     return plan_of(name, computed, indicators)
 
 
-def _neighbours(source: IO[bytes], name: str) -> NeighbourList:
+def _neighbours(source: BinaryIO, name: str) -> NeighbourList:
     """The neighbour list; a refusal names the file whatever the engine's message says."""
     try:
         return read_neighbour_list(source, name)
@@ -136,7 +136,7 @@ def plan_of(file_name: str, computed: BenchmarkImport, indicators: Iterable[Indi
             proposed.append(
                 Proposed(
                     0,
-                    (indicator.id, benchmark.measure.value),
+                    (indicator.pk, benchmark.measure.value),
                     label,
                     (
                         text_of(benchmark.value),
@@ -148,7 +148,7 @@ def plan_of(file_name: str, computed: BenchmarkImport, indicators: Iterable[Indi
             )
         comparisons.append(
             {
-                "indicator": indicator.id,
+                "indicator": indicator.pk,
                 "la": computed.la,
                 "year": result.year,
                 "measure": result.lait,
@@ -210,9 +210,9 @@ MEASURE_LABELS = {
 
 
 def import_lait(
-    lait_file: IO[bytes],
+    lait_file: BinaryIO,
     lait_name: str,
-    neighbours_file: IO[bytes],
+    neighbours_file: BinaryIO,
     neighbours_name: str,
     request: LaitRequest,
     actor: Actor,

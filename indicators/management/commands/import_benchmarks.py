@@ -51,8 +51,8 @@ class Command(BaseCommand):
                 )
         except OSError as error:
             raise CommandError(f"cannot read {error.filename}: {error.strerror}") from error
-        for error in plan.errors:
-            self.stderr.write(f"{plan.file_name}: {error.message}")
+        for refusal in plan.errors:
+            self.stderr.write(f"{plan.file_name}: {refusal.message}")
         if not plan.ok:
             raise CommandError(plan.summary())
         self.report(plan.preview)
