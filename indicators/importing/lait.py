@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -259,8 +259,13 @@ def receive_lait_upload(
     expire_unapplied()
     checksum = checksum_of_stream(lait_file)
     lait_file.seek(0)
+    # Django's uploaded files are binary streams (read, seek), whatever their declared type.
     plan = plan_lait(
-        lait_file, name, neighbours_file, neighbours_file.name or "neighbours.xlsx", request
+        cast(BinaryIO, lait_file),
+        name,
+        cast(BinaryIO, neighbours_file),
+        neighbours_file.name or "neighbours.xlsx",
+        request,
     )
     plan.preview["neighbours_file"] = clean_name(neighbours_file.name or "")
     plan.preview["data_year"] = request.year or "latest with a value"
