@@ -24,6 +24,7 @@ CATALOGUE_MODELS = (
     "figurerevision",
     "outturn",
     "benchmark",
+    "benchmarkrevision",
 )
 
 
@@ -48,6 +49,9 @@ def ensure_roles() -> dict[Role, Group]:
                     "add_figurerevision",
                     "change_figurerevision",
                     "delete_figurerevision",
+                    "add_benchmarkrevision",
+                    "change_benchmarkrevision",
+                    "delete_benchmarkrevision",
                 ]
             ),
             *report_settings,

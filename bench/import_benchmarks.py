@@ -5,14 +5,19 @@ Run by hand, never by the tests (no database is used):
     .venv/bin/python bench/import_benchmarks.py [--repeat 3] [--la 372]
 
 Reads the whole published long table (``indicators/sample_data/dfe-lait/lait_long.csv.gz``,
-641,070 rows), keeping the measures of ``indicators/lait/sample_mapping.csv``, and computes the
-four benchmarks of every mapped sample indicator for the council (default Rotherham, 372) with
-the April 2021 neighbour list, as an import would: read the data dictionary and neighbour list,
-stream the file, compute. Prints, per file:
+641,070 rows), keeping the measures the sample catalogue maps (its ``lait`` column), and
+computes the four benchmarks of every mapped sample indicator for the council (default
+Rotherham, 372) with the April 2021 neighbour list, as an import would: read the data
+dictionary and neighbour list, stream the file, compute. Prints, per file:
 
   wall and CPU time: the fastest of ``--repeat`` runs, without tracing;
   peak traced: the peak of Python allocations during one more run under ``tracemalloc``;
   max RSS: the process's peak resident size (``ru_maxrss``), each file in a process of its own.
+
+With ``--command`` (needs ``DATABASE_URL`` naming a database with the sample loaded), the
+same through the product: ``manage.py import_benchmarks`` in a process of its own, Django
+start-up included, once as a dry run (read, compute, plan against the database) and once
+applied (the first time it writes the benchmarks, revisions and comparisons).
 
 To show that memory does not grow with the file, the same is done on a file twice as long
 (written to a temporary folder): the published rows plus a copy of them under other measure
@@ -47,18 +52,15 @@ from indicators.lait import (  # noqa: E402
 
 DATA = ROOT / "indicators" / "sample_data" / "dfe-lait"
 CATALOGUE = ROOT / "indicators" / "sample_data" / "corporate_parenting" / "indicators.csv"
-MAPPING = ROOT / "indicators" / "lait" / "sample_mapping.csv"
 MIB = 1024 * 1024
 
 
 def mapped_indicators() -> list[MappedIndicator]:
-    with MAPPING.open(encoding="utf-8", newline="") as stream:
-        mapping = {row["reference"]: row["lait"] for row in csv.DictReader(stream)}
     with CATALOGUE.open(encoding="utf-8", newline="") as stream:
         return [
-            MappedIndicator(row["reference"], mapping[row["reference"]], row["polarity"])
+            MappedIndicator(row["reference"], row["lait"], row["polarity"])
             for row in csv.DictReader(stream)
-            if row["reference"] in mapping
+            if row["lait"]
         ]
 
 
@@ -126,13 +128,38 @@ def run_child(path: Path, la: int, repeat: int, keep_all: bool) -> dict[str, flo
     return json.loads(output)
 
 
+def command_runs(la: int, repeat: int) -> None:
+    """``manage.py import_benchmarks`` on the published file: wall time (best of ``repeat``)
+    and the peak resident size of the command's process."""
+    published = DATA / "lait_long.csv.gz"
+    base = [sys.executable, str(ROOT / "manage.py"), "import_benchmarks", str(published)]
+    base += ["--la", str(la), "--neighbours", str(DATA / "sn_april_2021.xlsx")]
+    print(f"{'manage.py import_benchmarks':<34}{'wall s':>8}{'max RSS MiB':>13}  result")
+    for label, extra in (("dry run", ["--dry-run"]), ("applied", [])):
+        walls, rss, last = [], 0.0, ""
+        for _ in range(repeat):
+            wall = time.perf_counter()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            done = subprocess.run([*base, *extra], check=True, capture_output=True, text=True)
+            walls.append(time.perf_counter() - wall)
+            rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+            last = done.stdout.strip().splitlines()[-1]
+        print(f"{label:<34}{min(walls):>8.2f}{rss * 1024 / MIB:>13.1f}  {last}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--la", type=int, default=372)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep-all", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--command", action="store_true", help="time manage.py import_benchmarks (DATABASE_URL)"
+    )
     options = parser.parse_args()
+    if options.command:
+        command_runs(options.la, options.repeat)
+        return
     if options.child:
         result = measure(options.child, options.la, options.repeat, options.keep_all)
         print(json.dumps(result))

@@ -328,3 +328,20 @@ LOGGING = {
         },
     },
 }
+
+# Benchmarks from the DfE's LAIT files: the long table is 42 MB as CSV (4.6 MB gzipped) and
+# is streamed, so it may be larger than other uploads. The data dictionary (measures, DfE's
+# polarity, published decimals) ships with the product and is replaced when DfE updates it.
+LAIT_UPLOAD_MAX_BYTES = int(os.environ.get("LAIT_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
+LAIT_DATA_DICTIONARY = Path(
+    os.environ.get(
+        "LAIT_DATA_DICTIONARY",
+        BASE_DIR / "indicators" / "sample_data" / "dfe-lait" / "lait_data_dictionary.csv",
+    )
+)
+# DfE's LA code list: the council is chosen by name on the LAIT upload page.
+LAIT_LA_CODES = Path(
+    os.environ.get(
+        "LAIT_LA_CODES", BASE_DIR / "indicators" / "sample_data" / "dfe-lait" / "la_code_list.xlsx"
+    )
+)

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
 
 from accounts.access import signed_in_user
 
 from . import performance as perf
+from .benchmarking import data_dictionary
 from .exports import (
     BenchmarkExport,
     FigureExport,
@@ -23,8 +26,10 @@ from .exports import (
     SectionExport,
     TargetExport,
 )
+from .lait import polarity_disagreement, suggest_measures
 from .models import (
     Benchmark,
+    BenchmarkRevision,
     Figure,
     FigureRevision,
     Framework,
@@ -34,6 +39,7 @@ from .models import (
     Section,
     Target,
 )
+from .models.benchmarking import record_admin_changes, states_of
 
 
 class FrameworkSectionInline(admin.TabularInline):
@@ -87,9 +93,38 @@ class OutturnInline(admin.TabularInline):
     fields = ["year", "value", "marker", "numerator", "denominator"]
 
 
+class IndicatorForm(forms.ModelForm):
+    """The LAIT measure is checked against DfE's data dictionary: words that are not a
+    measure's code are a search, answered with the measures they suggest."""
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"  # noqa: DJ007 (the admin lists every field, as without a form)
+        widgets = {"lait": forms.TextInput(attrs={"list": "lait-measures", "size": 40})}
+
+    def clean_lait(self) -> str:
+        code = (self.cleaned_data.get("lait") or "").strip()
+        if not code:
+            return ""
+        dictionary = data_dictionary()
+        if code in dictionary:
+            return code
+        found = suggest_measures(dictionary, code, limit=8)
+        if not found:
+            raise forms.ValidationError(
+                f"'{code}' is not a LAIT measure and no measure's name has these words."
+            )
+        listed = "; ".join(f"{s.measure.code} ({s.measure.name})" for s in found)
+        raise forms.ValidationError(
+            f"'{code}' is not a LAIT measure code. Measures matching these words: {listed}."
+        )
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(ExportMixin, admin.ModelAdmin):
+    form = IndicatorForm
     resource_classes = [IndicatorExport]
+    readonly_fields = ["lait_mapping"]
     list_display = [
         "reference",
         "title",
@@ -108,6 +143,69 @@ class IndicatorAdmin(ExportMixin, admin.ModelAdmin):
     list_select_related = ["section"]
     autocomplete_fields = ["section", "parent"]
     inlines = [TargetInline, BenchmarkInline, OutturnInline]
+
+    @admin.display(description="LAIT mapping help")
+    def lait_mapping(self, indicator: Indicator) -> str:
+        """DfE's name and polarity of the mapped measure (a warning where the polarity
+        disagrees), the measures the title suggests, and every measure for the field's list."""
+        dictionary = data_dictionary()
+        parts = []
+        measure = dictionary.measures.get(indicator.lait.strip()) if indicator.lait else None
+        if measure is not None:
+            parts.append(
+                format_html(
+                    "<p><code>{}</code>: {} (DfE polarity {})</p>",
+                    measure.code,
+                    measure.name,
+                    measure.polarity,
+                )
+            )
+            warning = polarity_disagreement(indicator.polarity, measure)
+            if warning:
+                parts.append(format_html('<p class="errornote" id="lait-warning">{}</p>', warning))
+        suggestions = suggest_measures(dictionary, indicator.title, limit=5) if indicator.pk else []
+        if suggestions:
+            parts.append(
+                format_html(
+                    "<p>Suggested by the title (type words in the field to search):</p><ul>{}</ul>",
+                    format_html_join(
+                        "",
+                        "<li><code>{}</code>: {} (DfE polarity {})</li>",
+                        ((s.measure.code, s.measure.name, s.measure.polarity) for s in suggestions),
+                    ),
+                )
+            )
+        parts.append(
+            format_html(
+                '<datalist id="lait-measures">{}</datalist>',
+                format_html_join(
+                    "",
+                    '<option value="{}">{}</option>',
+                    (
+                        (m.code, m.name)
+                        for m in sorted(dictionary.measures.values(), key=lambda m: m.name)
+                        if not m.discontinued
+                    ),
+                ),
+            )
+        )
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    def save_model(self, request: HttpRequest, obj: Indicator, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        measure = data_dictionary().measures.get(obj.lait) if obj.lait else None
+        warning = polarity_disagreement(obj.polarity, measure) if measure else ""
+        if warning:
+            messages.warning(request, warning)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # A benchmark changed here is kept as a revision, as an import's is.
+        if formset.model is not Benchmark:
+            super().save_formset(request, form, formset, change)
+            return
+        before = states_of(form.instance.pk)
+        super().save_formset(request, form, formset, change)
+        record_admin_changes(form.instance.pk, before, request.user)
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -172,13 +270,8 @@ class FigureAdmin(ExportMixin, admin.ModelAdmin):
             )
 
 
-@admin.register(FigureRevision)
-class FigureRevisionAdmin(admin.ModelAdmin):
-    list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
-    list_filter = ["source", "changed_by", "figure__indicator__section"]
-    search_fields = ["figure__indicator__reference", "source"]
-    list_select_related = ["figure__indicator", "changed_by"]
-    date_hierarchy = "changed_at"
+class HistoryAdmin(admin.ModelAdmin):
+    """A revision history: kept by the product, read here, never edited by hand."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -188,6 +281,15 @@ class FigureRevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(FigureRevision)
+class FigureRevisionAdmin(HistoryAdmin):
+    list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
+    list_filter = ["source", "changed_by", "figure__indicator__section"]
+    search_fields = ["figure__indicator__reference", "source"]
+    list_select_related = ["figure__indicator", "changed_by"]
+    date_hierarchy = "changed_at"
 
 
 def keep_typed_places(measurement: Any, form: Any) -> None:
@@ -218,3 +320,17 @@ class BenchmarkAdmin(ExportMixin, admin.ModelAdmin):
     search_fields = ["indicator__reference", "indicator__title", "source"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
+
+    def save_model(self, request: HttpRequest, obj: Benchmark, form: Any, change: bool) -> None:
+        before = states_of(obj.indicator_id)
+        super().save_model(request, obj, form, change)
+        record_admin_changes(obj.indicator_id, before, request.user)
+
+
+@admin.register(BenchmarkRevision)
+class BenchmarkRevisionAdmin(HistoryAdmin):
+    list_display = ["benchmark", "changed_at", "changed_by", "source", "old_display", "new_display"]
+    list_filter = ["source", "benchmark__measure", "benchmark__indicator__section"]
+    search_fields = ["benchmark__indicator__reference", "source"]
+    list_select_related = ["benchmark__indicator", "changed_by"]
+    date_hierarchy = "changed_at"

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from . import performance as perf
 from .importing.kinds import KINDS
-from .models import ReportingMonth
+from .models import Framework, ReportingMonth
 
 RAG_CHOICES = [
     ("", "Any RAG"),
@@ -102,3 +102,41 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("preview", "Upload and preview"))
+
+
+class LaitUploadForm(forms.Form):
+    """The DfE's LAIT files for one council: ``council`` choices are (LA number, name)."""
+
+    file = forms.FileField(
+        label="LAIT long table (.csv or .csv.gz)",
+        help_text="lait_long.csv.gz as published by the DfE; streamed, at most "
+        f"{settings.LAIT_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
+    )
+    neighbours = forms.FileField(
+        label="Statistical-neighbour list (.xlsx)",
+        help_text="the DfE list in force for the report, e.g. sn_april_2021.xlsx",
+    )
+    council = forms.TypedChoiceField(coerce=int, label="Council")
+    year = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Data year",
+        help_text="as DfE prints it (2019, 2019/20); blank: the latest with a value",
+    )
+    framework: forms.ModelChoiceField[Framework] = forms.ModelChoiceField(
+        queryset=Framework.objects.none(),  # the frameworks are read in __init__, not at import
+        required=False,
+        empty_label="All indicators",
+        label="Framework",
+    )
+
+    def __init__(self, *args: Any, councils: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["council"]).choices = [
+            ("", "Choose the council"),
+            *councils,
+        ]
+        cast(forms.ModelChoiceField, self.fields["framework"]).queryset = Framework.objects.all()
+        self.helper = FormHelper()
+        self.helper.form_id = "lait-form"
+        self.helper.add_input(Submit("preview", "Compute and preview"))

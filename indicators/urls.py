@@ -30,6 +30,7 @@ urlpatterns = [
     path("indicators/<str:reference>/", performance.indicator_page, name="indicator"),
     path("months/", months.months_page, name="months"),
     path("uploads/", uploads.uploads_page, name="uploads"),
+    path("uploads/lait/", uploads.lait_upload_page, name="lait_upload"),
     path("uploads/<int:upload_id>/", uploads.upload_page, name="upload"),
     path("uploads/<int:upload_id>/confirm/", uploads.confirm, name="upload_confirm"),
     path("uploads/<int:upload_id>/revert/", uploads.revert, name="upload_revert"),

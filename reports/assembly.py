@@ -16,7 +16,8 @@ from typing import Any
 from accounts.people import name_of
 from indicators import charts
 from indicators import performance as perf
-from indicators.models import Framework, ReportingMonth
+from indicators.benchmarking import latest_comparisons
+from indicators.models import Framework, Indicator, ReportingMonth
 from indicators.summary import BLANK, MEASURES, SummaryRow, build_summary
 from indicators.tables import build_section_table, table_months
 from narratives.models import Action, Narrative, Status, Transition
@@ -161,6 +162,44 @@ def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]
                 "narrative": narrative_text(narratives.get(section.id), approvals),
                 "columns": [table_column(column) for column in table.columns],
                 "charts": charts.section_charts(table.columns, months, shared),
+                "comparisons": neighbour_comparisons([c.indicator_id for c in table.columns]),
+            }
+        )
+    return parts
+
+
+def neighbour_comparisons(indicator_ids: list[int]) -> list[snapshot.NeighbourComparison]:
+    """Each indicator's council against its statistical neighbours and England, as the
+    latest LAIT import stored it, in the table's order."""
+    indicators = Indicator.objects.in_bulk(indicator_ids)
+    found = latest_comparisons(indicators.values())
+    parts: list[snapshot.NeighbourComparison] = []
+    for indicator_id in indicator_ids:
+        comparison = found.get(indicator_id)
+        if comparison is None:
+            continue
+        indicator = indicators[indicator_id]
+        parts.append(
+            {
+                "reference": indicator.reference,
+                "title": indicator.title,
+                "council": comparison.council,
+                "year": comparison.year,
+                "measure": comparison.measure,
+                "neighbour_list": comparison.neighbour_list,
+                "neighbours": comparison.neighbours,
+                "with_value": comparison.with_value,
+                "percent": indicator.kind_enum == perf.Kind.PERCENTAGE,
+                "places": [
+                    {
+                        "name": place.name,
+                        "role": place.role,
+                        "shown": place.shown,
+                        "value": charts.number(place.value),
+                    }
+                    for place in comparison.places
+                ],
+                "alt": comparison.alt,
             }
         )
     return parts

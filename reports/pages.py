@@ -12,6 +12,7 @@ from accounts.access import has_role
 from accounts.people import name_of
 from accounts.roles import Role
 from indicators import quality
+from indicators.benchmarking import ROLE_COLOURS
 from indicators.models import ReportingMonth
 from narratives.markup import render as render_markup
 from narratives.models import Narrative, Status
@@ -113,8 +114,31 @@ def html_sections(report: snapshot.Report) -> list[dict[str, Any]]:
                 {**chart, "id": f"chart-{part['code']}-{n}", "labels": report["table_months"]}
                 for n, chart in enumerate(part["charts"], 1)
             ],
+            "comparison_figures": _comparison_figures(part),
         }
         for part in report["sections"]
+    ]
+
+
+def _comparison_figures(part: snapshot.SectionPart) -> list[dict[str, Any]]:
+    """Each neighbour comparison as static/cpp/charts.js draws it: one bar per place."""
+    # A snapshot of schema 3 always has the key; .get keeps a hand-built one drawable.
+    return [
+        {
+            **comparison,
+            "id": f"comparison-{part['code']}-{n}",
+            "kind": "bar",
+            "xTitle": f"{comparison['council']}, its statistical neighbours and England "
+            f"({comparison['year']})",
+            "labels": [place["name"] for place in comparison["places"]],
+            "values": [place["value"] for place in comparison["places"]],
+            "barColours": [
+                ROLE_COLOURS.get(place["role"], ROLE_COLOURS["neighbour"])
+                for place in comparison["places"]
+            ],
+            "target": None,
+        }
+        for n, comparison in enumerate(part.get("comparisons", []), 1)
     ]
 
 
@@ -129,7 +153,9 @@ def html_report(report: dict) -> dict[str, Any]:
         "sections": sections,
         "created_on": snapshot.date_text(edition["created_on"]),
         "signed_off_on": snapshot.date_text(edition["signed_off_on"]),
-        "charts": [chart for part in sections for chart in part["figures"]],
+        "charts": [
+            chart for part in sections for chart in [*part["figures"], *part["comparison_figures"]]
+        ],
         "cover_note_html": render_markup(current["cover_note"]),
     }
 

@@ -17,7 +17,7 @@ from indicators.charts import Chart
 
 # Bump when the shape changes; renderers refuse a snapshot of a shape they do not know, and read
 # an older one through ``upgrade``.
-SCHEMA = 2
+SCHEMA = 3
 
 
 class Dot(TypedDict):
@@ -73,6 +73,30 @@ class NarrativeText(TypedDict):
     approved_at: str  # ISO date, or ""
 
 
+class ComparedPlace(TypedDict):
+    name: str  # "Barnsley", "England"
+    role: str  # "council", "neighbour" or "national"
+    shown: str  # the figure as printed, or why there is none ("'c' suppressed")
+    value: float | None  # what the chart draws
+
+
+class NeighbourComparison(TypedDict):
+    """An indicator's council against each statistical neighbour and England for one data
+    year, as the latest LAIT import before the edition stored it (schema 3)."""
+
+    reference: str
+    title: str
+    council: str
+    year: str  # the data year as DfE prints it
+    measure: str  # the LAIT measure code
+    neighbour_list: str
+    neighbours: int
+    with_value: int  # neighbours with a figure
+    percent: bool
+    places: list[ComparedPlace]
+    alt: str
+
+
 class SectionPart(TypedDict):
     code: str
     title: str
@@ -81,6 +105,7 @@ class SectionPart(TypedDict):
     narrative: NarrativeText
     columns: list[TableColumn]
     charts: list[Chart]
+    comparisons: list[NeighbourComparison]  # schema 3; empty when upgraded from 2
 
 
 class Council(TypedDict):
@@ -167,8 +192,10 @@ def current(report: Mapping[str, Any]) -> Report:
     schema = report.get("schema")
     if schema == SCHEMA:
         return report  # type: ignore[return-value]
+    if schema == 2:
+        return upgrade_2(dict(report))
     if schema == 1:
-        return upgrade_1(dict(report))
+        return upgrade_2(upgrade_1(dict(report)))  # type: ignore[arg-type]
     raise SchemaError(
         f"unknown snapshot schema {schema!r} (this version draws schemas 1 to {SCHEMA})"
     )
@@ -224,6 +251,16 @@ def upgrade_1(old: dict) -> Report:
         paper["financial"] = paper.pop("implications")
     paper.pop("implications", None)
     report["paper"] = paper
+    report["schema"] = 2
+    return report  # type: ignore[return-value]
+
+
+def upgrade_2(old: dict) -> Report:
+    """A schema 2 snapshot in the schema 3 shape: it printed no neighbour comparisons, and
+    still prints none."""
+    report = copy.deepcopy(old)
+    for part in report["sections"]:
+        part.setdefault("comparisons", [])
     report["schema"] = SCHEMA
     return report  # type: ignore[return-value]
 

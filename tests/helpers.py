@@ -13,6 +13,8 @@ from indicators.importing.pipeline import import_file
 from indicators.importing.plan import Plan
 from indicators.models import (
     Benchmark,
+    BenchmarkComparison,
+    BenchmarkRevision,
     Figure,
     FigureRevision,
     FrameworkSection,
@@ -86,6 +88,10 @@ def database_state() -> dict[str, list[tuple[object, ...]]]:
         ),
         "benchmarks": sorted(
             Benchmark.objects.values_list("indicator_id", "measure", "value", "year", "source")
+        ),
+        "benchmark_revisions": sorted(BenchmarkRevision.objects.values_list("id", flat=False)),
+        "comparisons": sorted(
+            BenchmarkComparison.objects.values_list("indicator_id", "la", "year", "places")
         ),
     }
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db.models import Model
 from django.urls import reverse
 
-from indicators.models import Figure, FigureRevision, Indicator, Target
+from indicators.models import BenchmarkRevision, Figure, FigureRevision, Indicator, Target
 
 MODELS = [
     "framework",
@@ -18,6 +19,7 @@ MODELS = [
     "figurerevision",
     "outturn",
     "benchmark",
+    "benchmarkrevision",
 ]
 
 
@@ -32,12 +34,13 @@ def test_every_changelist_opens_searches_and_shows_a_record(officer_client, mode
     url = reverse(f"admin:indicators_{model}_changelist")
     assert officer_client.get(url).status_code == 200
     assert officer_client.get(url, {"q": "6.8"}).status_code == 200
-    model_class = {"figurerevision": FigureRevision}.get(model)
-    if model_class is None:
-        from django.apps import apps
+    from django.apps import apps
 
-        model_class = apps.get_model("indicators", model)
-    obj = model_class.objects.first()
+    model_class: type[Model] = {
+        "figurerevision": FigureRevision,
+        "benchmarkrevision": BenchmarkRevision,
+    }.get(model) or apps.get_model("indicators", model)
+    obj = model_class._default_manager.first()
     assert obj is not None, model
     change = reverse(f"admin:indicators_{model}_change", args=[obj.pk])
     assert officer_client.get(change).status_code == 200

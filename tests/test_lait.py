@@ -40,7 +40,6 @@ from tests.helpers import csv_bytes, xlsx_bytes
 from tests.test_sample_report import clean, published_rows
 
 DATA = Path(__file__).parent.parent / "indicators" / "sample_data" / "dfe-lait"
-MAPPING = Path(__file__).parent.parent / "indicators" / "lait" / "sample_mapping.csv"
 CATALOGUE = Path(__file__).parent.parent / "indicators" / "sample_data" / "corporate_parenting"
 ROTHERHAM = 372
 D = Decimal
@@ -59,8 +58,9 @@ HEADER = ["Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Nu
 
 
 def sample_mapping() -> dict[str, str]:
-    with MAPPING.open(encoding="utf-8", newline="") as stream:
-        return {row["reference"]: row["lait"] for row in csv.DictReader(stream)}
+    """The sample catalogue's LAIT mapping (the ``lait`` column of its indicators file)."""
+    with (CATALOGUE / "indicators.csv").open(encoding="utf-8", newline="") as stream:
+        return {row["reference"]: row["lait"] for row in csv.DictReader(stream) if row["lait"]}
 
 
 def sample_indicators() -> list[MappedIndicator]:

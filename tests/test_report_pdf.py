@@ -526,6 +526,7 @@ def make_report(
                     }
                     for n, ref in enumerate(references)
                 ],
+                "comparisons": [],
             }
         )
     return {

@@ -49,6 +49,7 @@ CASES = [
     Case("indicators:indicator", STAFF),
     Case("indicators:months", {OFFICER}),
     Case("indicators:uploads", {OFFICER}),
+    Case("indicators:lait_upload", {OFFICER}),
     Case("indicators:upload", {OFFICER}),
     Case("indicators:upload_confirm", {OFFICER}, "post", (302, 400, 409)),
     Case("indicators:upload_revert", {OFFICER}, "post", (302, 400, 409)),

@@ -62,6 +62,7 @@ def preview_of(file_kind: Any, plan: Plan) -> dict[str, Any]:
         "changed": shown[CHANGED],
         "errors": [[e.row, e.column, e.message] for e in plan.errors[:PREVIEW_ERRORS]],
         "error_count": len(plan.errors),
+        "warnings": file_kind.warnings(plan) if plan.ok else [],
     }
 
 

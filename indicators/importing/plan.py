@@ -39,6 +39,8 @@ class Plan:
     file_name: str
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    #: what a kind applies besides its rows (a LAIT import's neighbour comparisons), as JSON
+    extra: dict[str, Any] = field(default_factory=dict)
     #: what the preview page shows (``pipeline.preview_of``); not part of the stored plan
     preview: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -66,6 +68,8 @@ class Plan:
         for row in self.rows:
             digest.update(_dumps([row.key, row.status, row.before, row.after]).encode())
             digest.update(b"\n")
+        if self.extra:
+            digest.update(_dumps(self.extra).encode())
         return digest.hexdigest()
 
     def summary(self, dry_run: bool = False) -> str:
@@ -86,6 +90,7 @@ class Plan:
                 [row.row, list(row.key), row.label, row.status, row.before, row.after]
                 for row in self.rows
             ],
+            "extra": self.extra,
         }
         return gzip.compress(_dumps(document).encode(), compresslevel=5, mtime=0)
 
@@ -106,6 +111,7 @@ class Plan:
                 )
                 for row, key, label, status, before, after in document["rows"]
             ],
+            extra=document.get("extra", {}),
         )
 
 

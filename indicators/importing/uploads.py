@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +41,15 @@ class UploadRefused(ValueError):
 
 def checksum_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+def checksum_of_stream(stream: IO[bytes]) -> str:
+    """SHA-256 of a file read in chunks from its start (a LAIT file is tens of MB)."""
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def clean_name(file_name: str) -> str:
@@ -82,20 +93,34 @@ def receive_upload(kind: str, file_name: str, content: bytes, actor: Actor) -> U
             "file_name": same.file_name,
             "applied_at": f"{when:%d/%m/%Y %H:%M}" if when else "",
         }
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return store_upload(plan, name, checksum, ContentFile(content), f".{suffix}", actor)
+
+
+def store_upload(
+    plan: Plan,
+    name: str,
+    checksum: str,
+    original: File,
+    suffix: str,
+    actor: Actor,
+    **details: object,
+) -> Upload:
+    """Keep the original file and its plan (a refused plan only for its errors) as an upload
+    to preview, with the ``upload.received`` audit event; ``details`` go in the event."""
     upload = Upload(
-        kind=kind,
+        kind=plan.kind,
         file_name=name,
         checksum=checksum,
-        size=len(content),
+        size=original.size or 0,
         uploaded_by=user_of(actor),
         status=Upload.Status.PREVIEWED if plan.ok else Upload.Status.REFUSED,
-        preview=preview,
+        preview=plan.preview,
         fingerprint=plan.fingerprint if plan.ok else "",
     )
     record_counts(upload, plan)
-    upload.file.save(
-        f"{checksum[:16]}.{name.rsplit('.', 1)[-1].lower()}", ContentFile(content), save=False
-    )
+    original.seek(0)
+    upload.file.save(f"{checksum[:16]}{suffix}", original, save=False)
     if plan.ok:
         upload.plan.save(f"{checksum[:16]}.plan.json.gz", ContentFile(plan.to_bytes()), save=False)
     upload.save()
@@ -103,8 +128,9 @@ def receive_upload(kind: str, file_name: str, content: bytes, actor: Actor) -> U
         actor,
         "upload.received",
         upload,
-        kind=kind,
+        kind=plan.kind,
         file_name=name,
+        **details,
         **plan.counts,
         errors=len(plan.errors),
     )
@@ -120,9 +146,9 @@ def expire_unapplied() -> int:
     )
 
 
-def stored_content(upload: Upload) -> bytes:
+def stored_checksum(upload: Upload) -> str:
     with upload.file.open("rb") as stored:
-        return stored.read()
+        return checksum_of_stream(stored)
 
 
 def stored_plan(upload: Upload) -> Plan:
@@ -144,7 +170,7 @@ def confirm_upload(upload_id: int, checksum: str, fingerprint: str, actor: Actor
         )
         if refusal:
             return Outcome(False, refusal)
-        if checksum != upload.checksum or checksum_of(stored_content(upload)) != upload.checksum:
+        if checksum != upload.checksum or stored_checksum(upload) != upload.checksum:
             return Outcome(False, "The file does not match the one previewed; upload it again.")
         plan = stored_plan(upload)
         if fingerprint != upload.fingerprint or plan.fingerprint != upload.fingerprint:

@@ -18,6 +18,7 @@ Every refusal is a ``LaitError`` whose message says what is wrong and where.
 from .compute import (
     Benchmark,
     BenchmarkImport,
+    Compared,
     IndicatorBenchmarks,
     MappedIndicator,
     compute_benchmarks,
@@ -41,6 +42,7 @@ __all__ = [
     "ENGLAND",
     "Benchmark",
     "BenchmarkImport",
+    "Compared",
     "DataDictionary",
     "IndicatorBenchmarks",
     "LaCodes",

@@ -42,6 +42,19 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class Compared:
+    """One place's published value in the comparison an indicator page charts: the council
+    (``role`` "council"), a neighbour ("neighbour") or England ("national"); ``value`` None
+    with the ``reason`` (``'c' suppressed``)."""
+
+    la: int
+    name: str
+    role: str
+    value: Decimal | None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class IndicatorBenchmarks:
     """An indicator's four benchmarks from one LAIT measure, with what was skipped and why."""
 
@@ -51,6 +64,8 @@ class IndicatorBenchmarks:
     benchmarks: tuple[Benchmark, ...]
     skipped: tuple[str, ...]
     warnings: tuple[str, ...]
+    #: the council, its neighbours nearest first, then England, for ``year``
+    compared: tuple[Compared, ...] = ()
 
     def __getitem__(self, measure: Measure) -> Benchmark:
         return next(b for b in self.benchmarks if b.measure == measure)
@@ -182,6 +197,8 @@ def compute_indicator(
         _national(table, values, chosen, source),
         _top_quartile(values, measure, chosen, source),
     )
+    roles = [(la, "council"), *((n.la, "neighbour") for n in group), (ENGLAND, "national")]
+    compared = tuple(_compared(table, values, place, role) for place, role in roles)
     return IndicatorBenchmarks(
         reference=reference,
         lait=measure.code,
@@ -189,7 +206,18 @@ def compute_indicator(
         benchmarks=benchmarks,
         skipped=tuple(skipped),
         warnings=(warning,) if warning else (),
+        compared=compared,
     )
+
+
+def _compared(
+    table: LaitTable, values: Mapping[int, Decimal | Missing], la: int, role: str
+) -> Compared:
+    value = values.get(la, Missing("", "no figure in the file"))
+    name = table.places.get(la) or f"LA {la}"
+    if isinstance(value, Missing):
+        return Compared(la, name, role, None, value.describe())
+    return Compared(la, name, role, value)
 
 
 def quantile_type7(values: Sequence[Decimal], probability: Decimal) -> Decimal:

@@ -6,6 +6,7 @@ as a ``FigureRevision``. The arithmetic (RAG, DOT, YTD) lives in ``performance``
 the database.
 """
 
+from .benchmarking import BenchmarkComparison, BenchmarkRevision
 from .catalogue import (
     Benchmark,
     DotConvention,
@@ -22,6 +23,8 @@ from .uploads import Upload
 
 __all__ = [
     "Benchmark",
+    "BenchmarkComparison",
+    "BenchmarkRevision",
     "DotConvention",
     "Figure",
     "FigureRevision",

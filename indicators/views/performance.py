@@ -14,6 +14,7 @@ from accounts.access import STAFF_ROLES, role_required
 from accounts.roles import Role
 
 from .. import performance as perf
+from ..benchmarking import benchmark_history, latest_comparison
 from ..exports import appendix_a
 from ..forms import SummaryFilterForm
 from ..models import Benchmark, Framework, Indicator, Section, Target
@@ -146,17 +147,23 @@ def indicator_page(request: HttpRequest, reference: str) -> HttpResponse:
         "target": float(line) if line is not None else None,
         "percent": indicator.kind_enum == perf.Kind.PERCENTAGE,
     }
+    comparison = latest_comparison(indicator)
+    charts = [chart]
+    if comparison is not None:
+        charts.append(comparison.chart("comparison-chart", indicator))
     return render(
         request,
         "indicators/indicator.html",
         {
+            "comparison": comparison,
+            "benchmark_history": benchmark_history(indicator),
             "indicator": indicator,
             "history": history,
             "latest": latest,
             "benchmarks": benchmarks,
             "band": band,
             "targets": targets,
-            "chart_list": [chart],
+            "chart_list": charts,
             "frameworks": indicator.section.frameworks.all(),
             "travels": travels,
         },

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import SignedInRequest, role_required
 from accounts.roles import Role
 
-from ..forms import UploadForm
+from ..benchmarking import councils
+from ..forms import LaitUploadForm, UploadForm
+from ..importing.lait import LaitRefused, LaitRequest, receive_lait_upload
 from ..importing.pipeline import PREVIEW_ROWS
 from ..importing.uploads import (
     UploadRefused,
@@ -41,6 +43,28 @@ def uploads_page(request: SignedInRequest) -> HttpResponse:
 
 
 @role_required(Role.PERFORMANCE_OFFICER)
+def lait_upload_page(request: SignedInRequest) -> HttpResponse:
+    """Benchmarks from the DfE's LAIT files: computed, then previewed and confirmed like any
+    upload (the upload page)."""
+    form = LaitUploadForm(request.POST or None, request.FILES or None, councils=councils())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        framework = data["framework"]
+        lait_request = LaitRequest(
+            la=data["council"], framework=framework.name if framework else "", year=data["year"]
+        )
+        try:
+            upload = receive_lait_upload(
+                data["file"], data["neighbours"], lait_request, request.user
+            )
+        except LaitRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            return redirect("indicators:upload", upload.pk)
+    return render(request, "indicators/lait_upload.html", {"form": form})
+
+
+@role_required(Role.PERFORMANCE_OFFICER)
 def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = get_object_or_404(
         Upload.objects.select_related("uploaded_by", "applied_by", "reverted_by"), pk=upload_id
@@ -57,6 +81,9 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
             "revisions": upload.revisions.select_related("figure__indicator")[:PREVIEW_ROWS]
             if upload.status in (Upload.Status.APPLIED, Upload.Status.REVERTED)
             else [],
+            "benchmark_revisions": upload.benchmark_revisions.select_related(
+                "benchmark__indicator"
+            )[:PREVIEW_ROWS],
         },
     )
 

@@ -1,5 +1,5 @@
 // Draws each chart described in the JSON block #chart-data: one series ("values") or several
-// ("series"), as lines or bars, with a target line or a target range as a band. Each canvas has
+// ("series"), as lines or bars (one colour a bar with "barColours"), with a target line or a target range as a band. Each canvas has
 // its text alternative beside it in the page (aria-describedby).
 (function () {
   var source = document.getElementById("chart-data");
@@ -14,7 +14,8 @@
       return {
         type: chart.kind === "bar" ? "bar" : "line",
         label: (one.reference ? one.reference + " " : "") + one.title,
-        data: one.values, borderColor: colour, backgroundColor: colour, spanGaps: false, tension: 0
+        data: one.values, borderColor: chart.barColours || colour,
+        backgroundColor: chart.barColours || colour, spanGaps: false, tension: 0
       };
     });
     var fill = function (value) { return chart.labels.map(function () { return value; }); };
@@ -41,7 +42,7 @@
         animation: false, maintainAspectRatio: false,
         plugins: { legend: { display: datasets.length > 1 } },
         scales: {
-          x: { title: { display: true, text: "Month" } },
+          x: { title: { display: true, text: chart.xTitle || "Month" } },
           y: {
             beginAtZero: true,
             title: { display: Boolean(chart.unit), text: chart.unit || "" },

@@ -169,6 +169,10 @@ class FileKind(ABC):
         changed = [row for row in plan.rows if stored.get(row.key, (None, None))[1] != row.before]
         return changed, stored
 
+    def warnings(self, plan: Plan) -> list[str]:
+        """What the preview should point out without refusing the file; none by default."""
+        return []
+
     @abstractmethod
     def apply(self, plan: Plan, stored: Stored, context: Context) -> None:
         """Write the plan's new and changed rows (the caller holds the transaction); ``stored``

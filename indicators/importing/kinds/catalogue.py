@@ -13,9 +13,21 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from ... import performance as perf
-from ...models import Benchmark, Framework, FrameworkSection, Indicator, Section, Target
+from ...benchmarking import data_dictionary
+from ...lait import polarity_disagreement
+from ...models import (
+    Benchmark,
+    BenchmarkComparison,
+    BenchmarkRevision,
+    Framework,
+    FrameworkSection,
+    Indicator,
+    Section,
+    Target,
+)
 from ...models.catalogue import name_key
 from ..cells import Sheet
 from ..plan import Key, Plan, State
@@ -324,6 +336,27 @@ class Indicators(FileKind):
                 )
         return errors
 
+    def warnings(self, plan: Plan) -> list[str]:
+        """An indicator mapped to a measure DfE's data dictionary does not have, or whose
+        polarity disagrees with DfE's for its measure (the LAIT import's best neighbour
+        follows ours, its top quartile DfE's)."""
+        dictionary = data_dictionary()
+        found = []
+        for row in plan.rows:
+            polarity, lait = row.after[2], (row.after[11] or "").strip()
+            if not lait:
+                continue
+            measure = dictionary.measures.get(lait)
+            if measure is None:
+                found.append(
+                    f"{row.label}: '{lait}' is not a measure of DfE's LAIT data dictionary."
+                )
+                continue
+            warning = polarity_disagreement(polarity, measure)
+            if warning:
+                found.append(f"{row.label}: {warning}")
+        return found
+
     def _stored_sections(self) -> list[tuple[str, str]]:
         return list(Indicator.objects.values_list("reference", "section__code"))
 
@@ -508,9 +541,13 @@ class Benchmarks(FileKind):
         return {"value": shown, "year": year, "source": source}
 
     def apply(self, plan: Plan, stored: Stored, context: Context) -> None:
+        """Write the new and changed benchmarks, each change kept as a ``BenchmarkRevision``
+        (who, when, old → new, which file), and a LAIT import's neighbour comparisons."""
+        at = context.at or timezone.now()
+        revisions = []
         for row in plan.writes():
             value, places, year, source = row.after
-            Benchmark.objects.update_or_create(
+            benchmark, _ = Benchmark.objects.update_or_create(
                 indicator_id=row.key[0],
                 measure=row.key[1],
                 defaults={
@@ -518,6 +555,32 @@ class Benchmarks(FileKind):
                     "places": places,
                     "year": year,
                     "source": source,
+                },
+            )
+            revisions.append(
+                BenchmarkRevision(
+                    benchmark=benchmark,
+                    changed_at=at,
+                    changed_by=context.user,
+                    source=context.source[:255],
+                    upload=context.upload,
+                    **BenchmarkRevision.columns_of(row.before, row.after),
+                )
+            )
+        BenchmarkRevision.objects.bulk_create(revisions)
+        for comparison in plan.extra.get("comparisons", ()):
+            BenchmarkComparison.objects.update_or_create(
+                indicator_id=comparison["indicator"],
+                la=comparison["la"],
+                year=comparison["year"],
+                defaults={
+                    "measure": comparison["measure"],
+                    "neighbour_list": comparison["neighbour_list"][:200],
+                    "source": comparison["source"][:255],
+                    "places": comparison["places"],
+                    "imported_at": at,
+                    "imported_by": context.user,
+                    "upload": context.upload,
                 },
             )
 

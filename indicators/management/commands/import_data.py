@@ -30,4 +30,6 @@ class Command(BaseCommand):
             raise CommandError(plan.summary())
         if applied is not None and not applied.applied:
             raise CommandError(applied.message)
+        for warning in plan.preview.get("warnings", []):
+            self.stdout.write(f"{path.name}: warning: {warning}")
         self.stdout.write(plan.summary(dry_run=dry_run))
