@@ -18,6 +18,7 @@ from accounts.access import STAFF_ROLES, has_role
 from accounts.actors import SYSTEM, Actor
 from accounts.roles import Role
 from indicators.models import ReportingMonth
+from narratives.models import Narrative
 
 from . import snapshot
 from .models import BuildStatus, Edition
@@ -47,6 +48,13 @@ def unapproved_sections(report: snapshot.Report) -> list[str]:
     ]
 
 
+def _sections_written_by(edition: Edition, user: Actor) -> list[str]:
+    if user is SYSTEM:
+        return []
+    narratives = Narrative.objects.filter(reporting_month=edition.reporting_month, authors=user)
+    return list(narratives.order_by("section__title").values_list("section__title", flat=True))
+
+
 def _no_sections(reporting_month: ReportingMonth) -> str | None:
     if not reporting_month.framework.sections.exists():
         return f"{reporting_month.framework} has no sections: there is nothing to report."
@@ -71,6 +79,14 @@ def why_not_sign_off(edition: Edition, user: Actor, issue: int) -> str | None:
         return f"{edition.label} is not built yet: sign off what you have read."
     if edition.issue != issue:
         return f"{edition.label} belongs to an issue already sent to the panel."
+    written = _sections_written_by(edition, user)
+    if written:
+        # As with a narrative's approval: nobody signs off a report holding text they wrote,
+        # whatever roles they hold now.
+        return (
+            f"You wrote the narrative of {'; '.join(written)} in {edition.label}: "
+            "another approver signs it off."
+        )
     waiting = unapproved_sections(edition.snapshot)
     if waiting:
         return (

@@ -17,12 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from accounts.roles import Role
 from indicators.importing.uploads import confirm_upload, receive_upload
 from narratives.models import Narrative
 from reports import assembly, papers, pdf, services
 from reports.models import BuildStatus, Edition, PaperDetails
 from reports.tasks import build_edition
 from tests.cast import make_cast
+from tests.cast import person as new_person
 from tests.editions import approve_all
 from tests.helpers import csv_bytes
 
@@ -387,3 +389,23 @@ def test_build_report_prints_where_the_pdf_is(month, tmp_path):
         call_command("build_report", "Corporate Parenting", "2020-05")
     with pytest.raises(CommandError):
         call_command("build_report", "Corporate Parenting", "April")
+
+
+def test_an_approver_who_wrote_a_narrative_does_not_sign_off_the_draft(month, approver):
+    """Authorship, not role: an approver who also wrote a section's text (say, covering a head
+    of service's leave) cannot sign off a report holding it; another approver can."""
+    approve_all(month)
+    # They wrote it while they were also LAC's head of service; the role has since gone.
+    Narrative.objects.get(reporting_month=month, section__code="LAC").authors.add(approver)
+    draft = generate(month)
+    draft.refresh_from_db()
+    with pytest.raises(
+        services.EditionError,
+        match="You wrote the narrative of LOOKED AFTER CHILDREN in Issue 1, Draft 1",
+    ):
+        services.sign_off(draft, approver)
+    draft.refresh_from_db()
+    assert draft.signed_off_at is None
+    colleague = new_person("approver.two", Role.APPROVER)
+    services.sign_off(draft, colleague)
+    assert Edition.objects.get(pk=draft.pk).signed_off_by == colleague
