@@ -74,11 +74,31 @@ def without_column(content: bytes, column: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def sample_files() -> list[tuple[str, Path]]:
+def only_rows(content: bytes, column: str, value: str) -> bytes:
+    """The CSV with only the rows whose ``column`` is ``value`` (and its header)."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    index = rows[0].index(column)
+    out = io.StringIO()
+    csv.writer(out).writerows([rows[0], *(row for row in rows[1:] if row[index] == value)])
+    return out.getvalue().encode("utf-8")
+
+
+def samples_named(only: str | None = None) -> tuple[Sample, ...]:
+    """The samples, or only the one of framework ``only``; ValueError naming them if none is."""
+    if only is None:
+        return SAMPLES
+    chosen = tuple(sample for sample in SAMPLES if sample.framework == only)
+    if not chosen:
+        names = ", ".join(f"'{sample.framework}'" for sample in SAMPLES)
+        raise ValueError(f"no sample framework '{only}': the samples are {names}")
+    return chosen
+
+
+def sample_files(only: str | None = None) -> list[tuple[str, Path]]:
     """(kind, path) of every sample file in load order: the frameworks, then each sample's
-    files in the order of their kinds."""
+    files in the order of their kinds (only the sample of framework ``only`` when given)."""
     files = [("frameworks", FRAMEWORKS_FILE)]
-    for sample in SAMPLES:
+    for sample in samples_named(only):
         for kind in LOAD_ORDER:
             path = sample.folder / f"{kind.name}.csv"
             if kind.name != "frameworks" and path.exists():
@@ -86,15 +106,20 @@ def sample_files() -> list[tuple[str, Path]]:
     return files
 
 
-def load_sample_files(user: Any, managers: bool = True) -> list[tuple[Plan, str]]:
+def load_sample_files(
+    user: Any, managers: bool = True, only: str | None = None
+) -> list[tuple[Plan, str]]:
     """Import each sample file through the importers, in load order: each file's plan and what
     became of it (its summary, or why it was refused); stops at the first file refused.
-    ``managers`` False leaves out the sections' managers (the demo accounts)."""
+    ``managers`` False leaves out the sections' managers (the demo accounts); ``only`` loads
+    only the sample of that framework."""
     results = []
-    for kind, path in sample_files():
+    for kind, path in sample_files(only):
         content = path.read_bytes()
         if not managers and kind == "sections":
             content = without_column(content, "managers")
+        if only is not None and kind == "frameworks":
+            content = only_rows(content, "name", only)
         plan, applied = import_file(kind, path.name, content, user)
         refusal = (
             ""

@@ -42,8 +42,8 @@ def rows_of(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def board(sample_month) -> Framework:
-    return Framework.objects.get(name=BOARD.framework)
+def board(samples_month) -> Framework:
+    return samples_month
 
 
 def test_both_frameworks_load_with_their_settings(board):

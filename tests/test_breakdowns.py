@@ -38,11 +38,11 @@ def cell(reference: str, month: str, dimension: str, category: str) -> Breakdown
 
 
 @pytest.fixture
-def officer(sample):
+def officer(samples):
     return get_user_model().objects.get(username="officer")
 
 
-def test_a_breakdowns_file_keeps_each_cell_as_written_in_its_order(sample):
+def test_a_breakdowns_file_keeps_each_cell_as_written_in_its_order(samples):
     plan = imported(
         "breakdowns",
         "july.csv",
@@ -102,7 +102,7 @@ BAD_ROWS = [
 
 @pytest.mark.parametrize(("row", "column", "message"), BAD_ROWS)
 def test_a_bad_breakdown_row_names_row_column_and_reason_and_writes_nothing(
-    sample, row, column, message
+    samples, row, column, message
 ):
     good = ["4.01.02", "2017-07", "Gender", "Male", "58.8%", "10", "17"]
     errors = errors_of("breakdowns", "bad.csv", breakdowns_file(good, row))
@@ -110,14 +110,14 @@ def test_a_bad_breakdown_row_names_row_column_and_reason_and_writes_nothing(
     assert message in errors[0].message
 
 
-def test_the_same_cell_twice_in_one_file_is_refused(sample):
+def test_the_same_cell_twice_in_one_file_is_refused(samples):
     row = ["4.01.02", "2017-07", "Gender", "Male", "58.8%", "10", "17"]
     errors = errors_of("breakdowns", "twice.csv", breakdowns_file(row, row))
     assert [(e.row, e.column) for e in errors] == [(3, "category")]
     assert "duplicate indicator + month + dimension + category" in errors[0].message
 
 
-def test_missing_columns_name_the_expected_ones(sample):
+def test_missing_columns_name_the_expected_ones(samples):
     content = csv_bytes([["indicator", "month", "value"], ["4.01.02", "2017-07", "5%"]])
     errors = errors_of("breakdowns", "short.csv", content)
     assert {e.column for e in errors} == {"dimension", "category"}
@@ -126,7 +126,7 @@ def test_missing_columns_name_the_expected_ones(sample):
     )
 
 
-def test_a_rerun_changes_only_what_differs_and_keeps_each_change(sample, officer):
+def test_a_rerun_changes_only_what_differs_and_keeps_each_change(samples, officer):
     before = cell("4.01.02", "2017-06", "Gender", "Female")
     content = breakdowns_file(
         ["4.01.02", "2017-06", "Gender", "Female", "47.1%", "8", "17"],
@@ -148,7 +148,7 @@ def test_a_rerun_changes_only_what_differs_and_keeps_each_change(sample, officer
     assert not male.revisions.filter(source="rerun-june.csv").exists()
 
 
-def test_reverting_an_upload_restores_every_cell_and_keeps_the_history(sample, officer):
+def test_reverting_an_upload_restores_every_cell_and_keeps_the_history(samples, officer):
     content = breakdowns_file(
         ["4.01.02", "2017-06", "Gender", "Female", "47.1%", "8", "17"],
         ["4.01.02", "2017-07", "Gender", "Female", "37.5%", "6", "16"],
@@ -172,7 +172,7 @@ def test_reverting_an_upload_restores_every_cell_and_keeps_the_history(sample, o
     assert upload.status == Upload.Status.REVERTED
 
 
-def test_a_revert_is_refused_when_a_cell_changed_again_since(sample, officer):
+def test_a_revert_is_refused_when_a_cell_changed_again_since(samples, officer):
     first = breakdowns_file(["4.01.02", "2017-06", "Gender", "Female", "47.1%", "8", "17"])
     upload = receive_upload("breakdowns", "first.csv", first, officer)
     assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
@@ -187,7 +187,7 @@ def test_a_revert_is_refused_when_a_cell_changed_again_since(sample, officer):
     assert database_state() == before
 
 
-def test_an_xlsx_as_excel_saves_it_is_read_as_excel_shows_it(sample):
+def test_an_xlsx_as_excel_saves_it_is_read_as_excel_shows_it(samples):
     content = workbook(
         [
             HEADER,
@@ -206,7 +206,7 @@ def test_an_xlsx_as_excel_saves_it_is_read_as_excel_shows_it(sample):
     assert cell("4.05.03", "2017-07", "Reason", "Carer Approval Changed").value == 2
 
 
-def test_the_board_export_holds_the_sample_file_and_imports_back_unchanged(sample, tmp_path):
+def test_the_board_export_holds_the_sample_file_and_imports_back_unchanged(samples, tmp_path):
     board = Framework.objects.get(name=BOARD.framework)
     exported = export_dataset("breakdowns", board)
     sample_rows = (BOARD.folder / "breakdowns.csv").read_text(encoding="utf-8").splitlines()[1:]
@@ -226,7 +226,7 @@ def test_the_board_export_holds_the_sample_file_and_imports_back_unchanged(sampl
     assert imported("breakdowns", "breakdowns.xlsx", xlsx).counts["unchanged"] == 570
 
 
-def test_an_export_in_a_new_database_prints_its_tables_in_the_same_order(sample):
+def test_an_export_in_a_new_database_prints_its_tables_in_the_same_order(samples):
     """The export is in print order: imported afresh, each category keeps its place."""
     board = Framework.objects.get(name=BOARD.framework)
     content = render(export_dataset("breakdowns", board), "b.csv")
