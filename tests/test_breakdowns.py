@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -274,3 +275,48 @@ def test_the_indicator_page_prints_a_table_per_dimension(client, officer):
     assert captions[:3] == ["Gender", "Ethnicity", "Age Range"]
     assert '<th scope="row">Female</th>' in tables[0]
     assert "41.2% (7)" in tables[0] and "Jun-17" in tables[0]
+
+
+def test_changing_a_cell_in_the_admin_keeps_a_revision_and_keeps_the_rules(client, officer):
+    client.force_login(officer)
+    female = cell("4.01.02", "2017-06", "Gender", "Female")
+    url = reverse("admin:indicators_breakdown_change", args=[female.pk])
+    form = {
+        "indicator": female.indicator_id,
+        "month": female.month.isoformat(),
+        "dimension": "Gender",
+        "category": "Female",
+        "order": female.order,
+        "value": "47.10",
+        "marker": "",
+        "numerator": "8",
+        "denominator": "17",
+        "revisions-TOTAL_FORMS": "0",
+        "revisions-INITIAL_FORMS": "0",
+    }
+    assert client.get(reverse("admin:indicators_breakdown_changelist")).status_code == 200
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    revision = female.revisions.get(source="admin")
+    assert (revision.old_value, revision.new_value, revision.new_places) == (
+        Decimal("41.2"),
+        Decimal("47.1"),
+        2,
+    )
+    assert revision.changed_by == officer
+    refused = client.post(url, {**form, "value": "105", "numerator": "", "denominator": ""})
+    assert refused.status_code == 200 and "above 100%" in refused.content.decode()
+    assert cell("4.01.02", "2017-06", "Gender", "Female").value == Decimal("47.1")
+
+
+@pytest.mark.parametrize("model", ["breakdown", "breakdownrevision", "framework"])
+def test_the_admin_lists_searches_and_shows_breakdowns_and_frameworks(client, officer, model):
+    client.force_login(officer)
+    url = reverse(f"admin:indicators_{model}_changelist")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"q": "Female"}).status_code == 200
+    obj = apps.get_model("indicators", model).objects.order_by("-pk").first()
+    assert client.get(reverse(f"admin:indicators_{model}_change", args=[obj.pk])).status_code == 200
+    # The history is the product's: an officer reads it and never edits it.
+    if model == "breakdownrevision":
+        assert not officer.has_perm("indicators.change_breakdownrevision")
