@@ -65,22 +65,28 @@ BOARD = Sample(
 SAMPLES = (MONTHLY, BOARD)
 
 
+def _rows_of(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def _csv_of(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
 def without_column(content: bytes, column: str) -> bytes:
     """The CSV without one column: the managers are demo accounts that --no-accounts omits."""
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    rows = _rows_of(content)
     index = rows[0].index(column)
-    out = io.StringIO()
-    csv.writer(out).writerows([row[:index] + row[index + 1 :] for row in rows])
-    return out.getvalue().encode("utf-8")
+    return _csv_of([row[:index] + row[index + 1 :] for row in rows])
 
 
 def only_rows(content: bytes, column: str, value: str) -> bytes:
     """The CSV with only the rows whose ``column`` is ``value`` (and its header)."""
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    index = rows[0].index(column)
-    out = io.StringIO()
-    csv.writer(out).writerows([rows[0], *(row for row in rows[1:] if row[index] == value)])
-    return out.getvalue().encode("utf-8")
+    header, *rows = _rows_of(content)
+    index = header.index(column)
+    return _csv_of([header, *(row for row in rows if row[index] == value)])
 
 
 def samples_named(only: str | None = None) -> tuple[Sample, ...]:

@@ -8,6 +8,7 @@ import io
 from openpyxl import Workbook
 
 from accounts.actors import SYSTEM, Actor
+from indicators.importing.kinds.catalogue import Frameworks
 from indicators.importing.pipeline import import_file
 from indicators.importing.plan import Plan
 from indicators.models import (
@@ -44,19 +45,7 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 def database_state() -> dict[str, list[tuple[object, ...]]]:
     """Everything an import can write, in a comparable form."""
     return {
-        "frameworks": sorted(
-            Framework.objects.values_list(
-                "name",
-                "layout",
-                "dot_convention",
-                "months_shown",
-                "value_style",
-                "board",
-                "council",
-                "cover_wording",
-                "department",
-            )
-        ),
+        "frameworks": sorted(Framework.objects.values_list(*Frameworks().columns)),
         "sections": sorted(Section.objects.values_list("code", "title", "definition", "theme")),
         "placements": sorted(
             FrameworkSection.objects.values_list("framework_id", "section_id", "order")

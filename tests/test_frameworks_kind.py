@@ -8,22 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from indicators.exports import export_dataset, render
+from indicators.importing.kinds.catalogue import Frameworks
 from indicators.models import Framework
 from indicators.samples import FRAMEWORKS_FILE
 from tests.helpers import csv_bytes, database_state, imported
 from tests.test_imports import errors_of
 
-HEADER = [
-    "name",
-    "layout",
-    "dot_convention",
-    "months_shown",
-    "value_style",
-    "board",
-    "council",
-    "cover_wording",
-    "department",
-]
+HEADER = list(Frameworks().columns)
 
 
 def test_a_new_framework_takes_the_file_and_the_defaults_for_what_it_lacks(samples):
