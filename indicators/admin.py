@@ -169,7 +169,7 @@ class RevisedAdmin(ExportMixin, admin.ModelAdmin):
         keep_typed_places(obj, form)
         super().save_model(request, obj, form, change)
         if old != obj.state():
-            self.revision_model.objects.create(
+            self.revision_model._default_manager.create(
                 **{self.revision_key: obj},
                 changed_by=request.user,
                 source="admin",

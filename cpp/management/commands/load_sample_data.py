@@ -59,8 +59,8 @@ class Command(BaseCommand):
             )
         try:
             samples = samples_named(only)
-        except ValueError as error:
-            raise CommandError(str(error)) from error
+        except ValueError as unknown:
+            raise CommandError(str(unknown)) from unknown
         managers = [person for sample in samples for person in sample.managers()]
         with transaction.atomic():
             ensure_roles()
@@ -85,9 +85,9 @@ class Command(BaseCommand):
                 extra = f" - {', '.join(sections)}" if sections else ""
                 self.stdout.write(f"  {username:<22} {role.value}{extra}")
             for person in managers:
-                sections = person["sections"].replace(";", ", ")
+                codes = person["sections"].replace(";", ", ")
                 self.stdout.write(
-                    f"  {person['username']:<22} {Role.HEAD_OF_SERVICE.value} - {sections}"
+                    f"  {person['username']:<22} {Role.HEAD_OF_SERVICE.value} - {codes}"
                 )
 
     def open_sample_month(self, sample: Sample, officer: Any) -> None:
