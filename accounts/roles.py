@@ -25,6 +25,8 @@ CATALOGUE_MODELS = (
     "outturn",
     "benchmark",
     "benchmarkrevision",
+    "breakdown",
+    "breakdownrevision",
 )
 
 
@@ -46,12 +48,9 @@ def ensure_roles() -> dict[Role, Group]:
         [
             *catalogue.exclude(
                 codename__in=[
-                    "add_figurerevision",
-                    "change_figurerevision",
-                    "delete_figurerevision",
-                    "add_benchmarkrevision",
-                    "change_benchmarkrevision",
-                    "delete_benchmarkrevision",
+                    f"{verb}_{model}"
+                    for verb in ("add", "change", "delete")
+                    for model in ("figurerevision", "breakdownrevision", "benchmarkrevision")
                 ]
             ),
             *report_settings,

@@ -20,7 +20,9 @@ from . import performance as perf
 from .benchmarking import data_dictionary
 from .exports import (
     BenchmarkExport,
+    BreakdownExport,
     FigureExport,
+    FrameworkExport,
     IndicatorExport,
     OutturnExport,
     SectionExport,
@@ -30,12 +32,15 @@ from .lait import polarity_disagreement, suggest_measures
 from .models import (
     Benchmark,
     BenchmarkRevision,
+    Breakdown,
+    BreakdownRevision,
     Figure,
     FigureRevision,
     Framework,
     FrameworkSection,
     Indicator,
     Outturn,
+    Revision,
     Section,
     Target,
 )
@@ -49,9 +54,15 @@ class FrameworkSectionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "department", "dot_convention"]
-    search_fields = ["name"]
+class FrameworkAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [FrameworkExport]
+    list_display = ["name", "layout", "board", "department", "dot_convention"]
+    search_fields = ["name", "board"]
+    fieldsets = [
+        (None, {"fields": ["name", "department", "layout"]}),
+        ("Figures", {"fields": ["dot_convention", "months_shown", "value_style"]}),
+        ("Cover", {"fields": ["board", "council", "cover_wording"]}),
+    ]
     inlines = [FrameworkSectionInline]
 
 
@@ -246,9 +257,34 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+class BreakdownRevisionInline(RevisionInline):
+    model = BreakdownRevision  # type: ignore[assignment]
+
+
+class RevisedAdmin(ExportMixin, admin.ModelAdmin):
+    """A measurement whose every change here is kept as a revision, as an import's is."""
+
+    revision_model: type[Revision]
+    revision_key: str  # the revision's foreign key to the measurement
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        old = self.model.objects.get(pk=obj.pk).state() if change else None
+        keep_typed_places(obj, form)
+        super().save_model(request, obj, form, change)
+        if old != obj.state():
+            self.revision_model._default_manager.create(
+                **{self.revision_key: obj},
+                changed_by=signed_in_user(request),
+                source="admin",
+                **self.revision_model.columns_of(old, obj.state()),
+            )
+
+
 @admin.register(Figure)
-class FigureAdmin(ExportMixin, admin.ModelAdmin):
+class FigureAdmin(RevisedAdmin):
     resource_classes = [FigureExport]
+    revision_model = FigureRevision
+    revision_key = "figure"
     list_display = ["indicator", "month", "display", "numerator", "denominator", "updated_at"]
     list_filter = ["month", "indicator__section", "marker"]
     search_fields = ["indicator__reference", "indicator__title", "note"]
@@ -257,21 +293,32 @@ class FigureAdmin(ExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
     inlines = [RevisionInline]
 
-    def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
-        old = Figure.objects.get(pk=obj.pk).state() if change else None
-        keep_typed_places(obj, form)
-        super().save_model(request, obj, form, change)
-        if old != obj.state():
-            FigureRevision.objects.create(
-                figure=obj,
-                changed_by=signed_in_user(request),
-                source="admin",
-                **FigureRevision.columns_of(old, obj.state()),
-            )
+
+@admin.register(Breakdown)
+class BreakdownAdmin(RevisedAdmin):
+    resource_classes = [BreakdownExport]
+    revision_model = BreakdownRevision
+    revision_key = "breakdown"
+    list_display = [
+        "indicator",
+        "dimension",
+        "category",
+        "month",
+        "display",
+        "numerator",
+        "denominator",
+        "order",
+    ]
+    list_filter = ["month", "dimension", "indicator__section"]
+    search_fields = ["indicator__reference", "indicator__title", "dimension", "category"]
+    date_hierarchy = "month"
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+    inlines = [BreakdownRevisionInline]
 
 
-class HistoryAdmin(admin.ModelAdmin):
-    """A revision history: kept by the product, read here, never edited by hand."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History: read, never written here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -284,11 +331,27 @@ class HistoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(FigureRevision)
-class FigureRevisionAdmin(HistoryAdmin):
+class FigureRevisionAdmin(ReadOnlyAdmin):
     list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
     list_filter = ["source", "changed_by", "figure__indicator__section"]
     search_fields = ["figure__indicator__reference", "source"]
     list_select_related = ["figure__indicator", "changed_by"]
+    date_hierarchy = "changed_at"
+
+
+@admin.register(BreakdownRevision)
+class BreakdownRevisionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "breakdown",
+        "changed_at",
+        "changed_by",
+        "source",
+        "old_display",
+        "new_display",
+    ]
+    list_filter = ["source", "changed_by", "breakdown__indicator__section"]
+    search_fields = ["breakdown__indicator__reference", "breakdown__category", "source"]
+    list_select_related = ["breakdown__indicator", "changed_by"]
     date_hierarchy = "changed_at"
 
 
@@ -328,7 +391,7 @@ class BenchmarkAdmin(ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(BenchmarkRevision)
-class BenchmarkRevisionAdmin(HistoryAdmin):
+class BenchmarkRevisionAdmin(ReadOnlyAdmin):
     list_display = ["benchmark", "changed_at", "changed_by", "source", "old_display", "new_display"]
     list_filter = ["source", "benchmark__measure", "benchmark__indicator__section"]
     search_fields = ["benchmark__indicator__reference", "source"]

@@ -19,8 +19,9 @@ from import_export import fields, resources
 from . import performance as perf
 from .importing.cells import escape_cell
 from .importing.kinds import KINDS
+from .importing.kinds.catalogue import Frameworks
 from .measurements import plain_number
-from .models import Benchmark, Figure, FrameworkSection, Indicator, Outturn, Target
+from .models import Benchmark, Breakdown, Figure, FrameworkSection, Indicator, Outturn, Target
 from .models.catalogue import Framework, in_catalogue_order
 from .summary import build_summary, summary_table
 
@@ -55,6 +56,18 @@ def written(measurement: Any) -> str:
 def _column(attribute: str, name: str) -> fields.Field:
     """A column read from an attribute (``section__code`` follows the relation)."""
     return fields.Field(attribute=attribute, column_name=name, readonly=True)
+
+
+class FrameworkExport(resources.ModelResource):
+    """Each column is the framework's field of that name."""
+
+    class Meta:
+        model = Framework
+        fields = Frameworks.required + Frameworks.optional
+        export_order = fields
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Framework.objects.order_by("name")
 
 
 class SectionExport(resources.ModelResource):
@@ -184,6 +197,39 @@ class FigureExport(MeasurementExport):
         )
 
 
+class BreakdownExport(MeasurementExport):
+    month = _field("month")
+    dimension = _column("dimension", "dimension")
+    category = _column("category", "category")
+
+    class Meta:
+        model = Breakdown
+        fields = (
+            "indicator",
+            "month",
+            "dimension",
+            "category",
+            "value",
+            "numerator",
+            "denominator",
+        )
+        export_order = fields
+
+    def dehydrate_month(self, obj: Breakdown) -> str:
+        return perf.month_key(obj.month)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        # Rows in their print order, so that an export imported into an empty database prints
+        # its tables in the same order.
+        return (
+            super()
+            .get_queryset()
+            .order_by(
+                "indicator__section__code", "indicator__order", "indicator_id", "order", "month"
+            )
+        )
+
+
 class OutturnExport(MeasurementExport):
     year = _field("year")
 
@@ -215,12 +261,14 @@ class BenchmarkExport(IndicatorKeyed):
 
 
 EXPORTS: dict[str, type[resources.ModelResource]] = {
+    "frameworks": FrameworkExport,
     "sections": SectionExport,
     "indicators": IndicatorExport,
     "targets": TargetExport,
     "figures": FigureExport,
     "outturns": OutturnExport,
     "benchmarks": BenchmarkExport,
+    "breakdowns": BreakdownExport,
 }
 
 
@@ -263,13 +311,15 @@ def _limit(
     kind: str, queryset: QuerySet[Any], framework: Framework | None, month: datetime.date | None
 ) -> QuerySet[Any]:
     if framework is not None:
-        if kind == "sections":
+        if kind == "frameworks":
+            queryset = queryset.filter(pk=framework.pk)
+        elif kind == "sections":
             queryset = queryset.filter(framework=framework)
         elif kind == "indicators":
             queryset = queryset.filter(section__frameworks=framework).distinct()
         else:
             queryset = queryset.filter(indicator__section__frameworks=framework).distinct()
-    if month is not None and kind == "figures":
+    if month is not None and kind in ("figures", "breakdowns"):
         queryset = queryset.filter(month=month)
     return queryset
 

@@ -1,6 +1,8 @@
 """The sample council's report settings (``sample_data/report_settings.json``), for
-``load_sample_data``: council wording and logo, each framework's panel and paper wording, and its
-combined charts. Every word comes from the file; a council enters its own in the admin."""
+``load_sample_data``: council wording and logo, each framework's paper wording and its combined
+charts (the board's name and the cover wording are the framework's, loaded from
+``indicators/sample_data/frameworks.csv``). Every word comes from the file; a council enters its
+own in the admin."""
 
 from __future__ import annotations
 
@@ -32,7 +34,9 @@ def load_report_settings(path: Path = SAMPLE_FILE) -> list[str]:
     council.save()
     done.append(f"Council settings: {council.name}")
     for name, wording in data["frameworks"].items():
-        framework = Framework.objects.get(name=name)
+        framework = Framework.objects.named(name).first()
+        if framework is None:  # a sample not loaded (load_sample_data --only)
+            continue
         wording = dict(wording)
         charts = wording.pop("combined_charts", [])
         ReportSettings.objects.update_or_create(framework=framework, defaults=wording)

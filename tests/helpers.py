@@ -9,14 +9,18 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 
 from accounts.actors import SYSTEM, Actor
+from indicators.importing.kinds.catalogue import Frameworks
 from indicators.importing.pipeline import import_file
 from indicators.importing.plan import Plan
 from indicators.models import (
     Benchmark,
     BenchmarkComparison,
     BenchmarkRevision,
+    Breakdown,
+    BreakdownRevision,
     Figure,
     FigureRevision,
+    Framework,
     FrameworkSection,
     Indicator,
     Outturn,
@@ -44,7 +48,8 @@ def xlsx_bytes(rows: Sequence[Sequence[object]]) -> bytes:
 def database_state() -> dict[str, list[tuple[object, ...]]]:
     """Everything an import can write, in a comparable form."""
     return {
-        "sections": sorted(Section.objects.values_list("code", "title", "definition")),
+        "frameworks": sorted(Framework.objects.values_list(*Frameworks().columns)),
+        "sections": sorted(Section.objects.values_list("code", "title", "definition", "theme")),
         "placements": sorted(
             FrameworkSection.objects.values_list("framework_id", "section_id", "order")
         ),
@@ -93,6 +98,21 @@ def database_state() -> dict[str, list[tuple[object, ...]]]:
         "comparisons": sorted(
             BenchmarkComparison.objects.values_list("indicator_id", "la", "year", "places")
         ),
+        "breakdowns": sorted(
+            Breakdown.objects.values_list(
+                "indicator_id",
+                "month",
+                "dimension",
+                "category",
+                "order",
+                "value",
+                "marker",
+                "numerator",
+                "denominator",
+                "places",
+            )
+        ),
+        "breakdown_revisions": sorted(BreakdownRevision.objects.values_list("id", flat=False)),
     }
 
 

@@ -60,9 +60,9 @@ def test_a_framework_is_found_by_its_name_ignoring_case_and_spacing(sample):
 
 
 def test_renaming_a_framework_keeps_its_key(sample):
-    sample.name = "Corporate  Parenting Board"
+    sample.name = "Corporate  Parenting Monthly"
     sample.save(update_fields=["name"])
-    assert Framework.objects.named("corporate parenting board").get() == sample
+    assert Framework.objects.named("corporate parenting monthly").get() == sample
 
 
 def test_a_sections_file_naming_a_framework_like_another_means_that_framework(sample):

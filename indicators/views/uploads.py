@@ -20,6 +20,9 @@ from ..importing.uploads import (
     expire_unapplied,
     receive_upload,
     revert_upload,
+    revertable,
+    revision_count,
+    revisions_of,
 )
 from ..models import Upload
 
@@ -78,12 +81,13 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
             "preview": preview,
             "counts": preview.get("counts", {}),
             "limit": PREVIEW_ROWS,
-            "revisions": upload.revisions.select_related("figure__indicator")[:PREVIEW_ROWS]
+            "revisions": revisions_of(upload, PREVIEW_ROWS)
             if upload.status in (Upload.Status.APPLIED, Upload.Status.REVERTED)
             else [],
             "benchmark_revisions": upload.benchmark_revisions.select_related(
                 "benchmark__indicator"
             )[:PREVIEW_ROWS],
+            "can_revert": revertable(upload),
         },
     )
 
@@ -107,14 +111,14 @@ def revert(request: SignedInRequest, upload_id: int) -> HttpResponse:
     """GET: what reverting would do, with a button to do it; POST: revert."""
     upload = get_object_or_404(Upload.objects.select_related("applied_by"), pk=upload_id)
     if request.method != "POST":
-        revisions = upload.revisions.select_related("figure__indicator")
         return render(
             request,
             "indicators/revert.html",
             {
                 "upload": upload,
-                "count": revisions.count(),
-                "revisions": revisions[:PREVIEW_ROWS],
+                "can_revert": revertable(upload),
+                "count": revision_count(upload),
+                "revisions": revisions_of(upload, PREVIEW_ROWS),
                 "limit": PREVIEW_ROWS,
             },
         )
