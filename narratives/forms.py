@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from .pages import CommentaryRow
 from .services import MAX_TEXT
+
+# The form field of an indicator's Performance Overview: this prefix and its reference.
+COMMENTARY_FIELD = "commentary:"
 
 MARKUP_HELP = (
     "Plain text. A blank line starts a new paragraph; start a line with “- ” for a bullet point; "
@@ -41,9 +47,34 @@ class NarrativeTextForm(forms.Form):
     # The version the editor started from: a save from an older one is a conflict, not a loss.
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, action: str = "", **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        action: str = "",
+        commentaries: Sequence[CommentaryRow] = (),
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # One Performance Overview box per indicator the page asks about, after the section's
+        # texts, each labelled with the indicator and its latest figures.
+        self.commentary_references = [row.reference for row in commentaries]
+        for row in commentaries:
+            self.fields[COMMENTARY_FIELD + row.reference] = forms.CharField(
+                label=f"Performance Overview: {row.reference} {row.title}",
+                required=False,
+                max_length=MAX_TEXT,
+                initial=row.text,
+                help_text=f"Latest figures: {row.figures}" if row.figures else "No figures yet.",
+                widget=forms.Textarea(attrs={"rows": 3, "class": "commentary"}),
+            )
         self.helper = _helper(action, "save", "Save draft")
+
+    def commentaries(self) -> dict[str, str] | None:
+        """The cleaned overviews by reference, or ``None`` when the form asked for none (so a
+        save from a page without boxes keeps the commentaries as they are)."""
+        if not self.commentary_references:
+            return None
+        return {r: self.cleaned_data[COMMENTARY_FIELD + r] for r in self.commentary_references}
 
 
 class CommentForm(forms.Form):

@@ -7,7 +7,8 @@ a save from an out-of-date version answers with both texts (409) and overwrites 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from accounts.roles import Role
 from indicators.models import ReportingMonth
 
 from . import pages, services
-from .forms import CommentForm, NarrativeTextForm, ReasonForm
+from .forms import COMMENTARY_FIELD, CommentForm, NarrativeTextForm, ReasonForm
 from .models import Narrative
 from .rules import EDITABLE, Verb, is_author, why_not
 
@@ -46,7 +47,7 @@ def _url(narrative: Narrative, verb: Verb | None = None) -> str:
 
 
 def _refused(
-    request: HttpRequest, narrative: Narrative, reason: str, unsaved: dict[str, str] | None = None
+    request: HttpRequest, narrative: Narrative, reason: str, unsaved: dict[str, Any] | None = None
 ) -> HttpResponse:
     return render(
         request,
@@ -56,20 +57,37 @@ def _refused(
     )
 
 
+def _text_form(
+    narrative: Narrative,
+    data: Mapping[str, Any] | None = None,
+    rows: list[pages.CommentaryRow] | None = None,
+    **initial: Any,
+) -> NarrativeTextForm:
+    """The editor: the section's texts and a Performance Overview box per indicator asked for."""
+    if rows is None:
+        rows = pages.commentary_rows(narrative, None)
+    return NarrativeTextForm(
+        data,
+        initial=initial or None,
+        action=_url(narrative, Verb.SAVE),
+        commentaries=rows,
+    )
+
+
 def _page(
     request: HttpRequest, narrative: Narrative, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
     actions = services.actions_for(narrative, user)
     roles = roles_of(user)
+    figures = pages.figures_context(narrative)
     if Verb.SAVE in actions and "text_form" not in forms:
-        forms["text_form"] = NarrativeTextForm(
-            initial={
-                "changes": narrative.changes,
-                "data_notes": narrative.data_notes,
-                "base_version": narrative.version,
-            },
-            action=_url(narrative, Verb.SAVE),
+        forms["text_form"] = _text_form(
+            narrative,
+            rows=figures["commentary_rows"],
+            changes=narrative.changes,
+            data_notes=narrative.data_notes,
+            base_version=narrative.version,
         )
     if Verb.REQUEST_CHANGES in actions and "comment_form" not in forms:
         forms["comment_form"] = CommentForm(action=_url(narrative, Verb.REQUEST_CHANGES))
@@ -87,7 +105,7 @@ def _page(
         "transitions": narrative.transitions.select_related("by", "version"),
         "versions": narrative.versions.select_related("saved_by").order_by("-number"),
         "diff": pages.build_diff(narrative) if reviewer else None,
-        **pages.figures_context(narrative),
+        **figures,
         **forms,
     }
     return render(request, "narratives/narrative.html", context, status=status)
@@ -140,10 +158,15 @@ def narrative_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def save(request: HttpRequest, pk: int) -> HttpResponse:
     narrative = _narrative(pk)
-    form = NarrativeTextForm(request.POST, action=_url(narrative, Verb.SAVE))
+    form = _text_form(narrative, request.POST)
     unsaved = {
         "changes": request.POST.get("changes", ""),
         "data_notes": request.POST.get("data_notes", ""),
+        "commentaries": {
+            r: request.POST.get(COMMENTARY_FIELD + r, "")
+            for r in form.commentary_references
+            if request.POST.get(COMMENTARY_FIELD + r, "")
+        },
     }
     reason = why_not(Verb.SAVE, narrative, request.user)
     if reason:
@@ -153,7 +176,12 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.save_text(
-            narrative, request.user, data["changes"], data["data_notes"], data["base_version"]
+            narrative,
+            request.user,
+            data["changes"],
+            data["data_notes"],
+            data["base_version"],
+            form.commentaries(),
         )
     except services.StaleVersion as conflict:
         return _conflict(request, narrative, conflict)
@@ -168,18 +196,28 @@ def _conflict(
 ) -> HttpResponse:
     # The editor starts from *your* text and the saved version number: saving again is a
     # deliberate choice made with both texts in view.
-    form = NarrativeTextForm(
-        initial={
-            "changes": conflict.yours.changes,
-            "data_notes": conflict.yours.data_notes,
-            "base_version": conflict.current_version,
-        },
-        action=_url(narrative, Verb.SAVE),
+    yours = conflict.yours.commentaries
+    rows = [
+        dataclasses.replace(row, text=yours.get(row.reference, ""))
+        for row in pages.commentary_rows(narrative, None)
+    ]
+    form = _text_form(
+        narrative,
+        rows=rows,
+        changes=conflict.yours.changes,
+        data_notes=conflict.yours.data_notes,
+        base_version=conflict.current_version,
     )
+    theirs = conflict.theirs.commentaries if conflict.theirs else {}
+    compared = [
+        (row.reference, row.title, yours.get(row.reference, ""), theirs.get(row.reference, ""))
+        for row in rows
+        if yours.get(row.reference, "") or theirs.get(row.reference, "")
+    ]
     return render(
         request,
         "narratives/conflict.html",
-        {"narrative": narrative, "conflict": conflict, "text_form": form},
+        {"narrative": narrative, "conflict": conflict, "text_form": form, "compared": compared},
         status=409,
     )
 
