@@ -10,13 +10,23 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
 from .actors import acting
+from .models import Profile
 
 User = get_user_model()
 admin.site.unregister(User)
 
 
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = ["role_title"]
+    verbose_name_plural = "profile"
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    inlines = [ProfileInline]
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # Groups are roles: the receiver that records a role change learns who made it here.
         with acting(request.user):

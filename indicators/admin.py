@@ -42,8 +42,13 @@ class FrameworkSectionInline(admin.TabularInline):
 
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "department", "dot_convention"]
-    search_fields = ["name"]
+    list_display = ["name", "layout", "board", "department", "dot_convention"]
+    search_fields = ["name", "board"]
+    fieldsets = [
+        (None, {"fields": ["name", "department", "layout"]}),
+        ("Figures", {"fields": ["dot_convention", "months_shown", "value_style"]}),
+        ("Cover", {"fields": ["board", "council", "cover_wording"]}),
+    ]
     inlines = [FrameworkSectionInline]
 
 

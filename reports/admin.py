@@ -54,10 +54,11 @@ class CouncilSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(ReportSettings)
 class ReportSettingsAdmin(admin.ModelAdmin):
-    list_display = ["framework", "panel", "report_title"]
-    search_fields = ["framework__name", "panel", "report_title"]
+    # The board's name and the cover wording are the framework's (indicators' framework admin).
+    list_display = ["framework", "report_title"]
+    search_fields = ["framework__name", "report_title"]
     fieldsets = [
-        (None, {"fields": ["framework", "panel", "report_title", "paper_title", "disclaimer"]}),
+        (None, {"fields": ["framework", "report_title", "paper_title"]}),
         (
             "Covering paper: front matter",
             {
@@ -75,7 +76,8 @@ class ReportSettingsAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Covering paper: usual text ({month}, {panel}, {report} and {council} are filled in)",
+            "Covering paper: usual text ({month}, {panel} (the framework's board), {report} and "
+            "{council} are filled in)",
             {
                 "fields": [
                     "summary",

@@ -186,6 +186,11 @@ def council_of() -> snapshot.Council:
     }
 
 
+def council_name(framework: Framework) -> str:
+    """The council a framework's report names: its own, else the installation's."""
+    return framework.council or CouncilSettings.current().name
+
+
 def settings_of(framework: Framework) -> ReportSettings | None:
     return ReportSettings.objects.filter(framework=framework).first()
 
@@ -206,9 +211,9 @@ def default_paper(reporting_month: ReportingMonth) -> snapshot.Paper:
         return paper
     words = {
         "{month}": reporting_month.label,
-        "{panel}": wording.panel,
+        "{panel}": framework.board,
         "{report}": report_title(framework, wording),
-        "{council}": CouncilSettings.current().name,
+        "{council}": council_name(framework),
     }
     for key in papers.FIELD_KEYS:
         text = getattr(wording, key, "")
@@ -217,8 +222,8 @@ def default_paper(reporting_month: ReportingMonth) -> snapshot.Paper:
         paper[key] = text  # type: ignore[literal-required]
     if wording.paper_title:
         paper["title"] = f"{wording.paper_title} \N{EN DASH} {reporting_month.label}"
-    if wording.panel and reporting_month.panel_date:
-        paper["meeting"] = f"{wording.panel}, {snapshot.date_text(reporting_month.panel_date)}"
+    if framework.board and reporting_month.panel_date:
+        paper["meeting"] = f"{framework.board}, {snapshot.date_text(reporting_month.panel_date)}"
     return paper
 
 
@@ -241,14 +246,15 @@ def assemble(
     groups, summary = summary_groups(reporting_month)
     wording = settings_of(framework)
     council = council_of()
+    council["name"] = council_name(framework)
     council["department"] = council["department"] or framework.department
     return {
         "schema": snapshot.SCHEMA,
         "framework": framework.name,
         "council": council,
-        "panel": wording.panel if wording else "",
+        "panel": framework.board,
         "title": report_title(framework, wording),
-        "cover_note": wording.disclaimer if wording else "",
+        "cover_note": framework.cover_wording,
         "month": perf.month_key(month),
         "month_label": reporting_month.label,
         "dot_convention": framework.dot_convention,

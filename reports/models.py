@@ -155,17 +155,16 @@ class CouncilSettings(models.Model):
 
 
 class ReportSettings(models.Model):
-    """One framework's report wording: panel, titles and the covering paper's usual text.
+    """One framework's report wording: titles and the covering paper's usual text.
 
     The paper texts are what a new month's covering paper starts from; ``{month}`` (e.g. "April
-    2020"), ``{panel}``, ``{report}`` (the report's title) and ``{council}`` are filled in.
+    2020"), ``{panel}`` (the framework's board), ``{report}`` (the report's title) and
+    ``{council}`` are filled in. The board's name, the cover wording and the council printed are
+    the framework's own (``Framework.board``, ``cover_wording``, ``council``).
     """
 
     framework = models.OneToOneField(
         Framework, on_delete=models.CASCADE, related_name="report_settings"
-    )
-    panel = models.CharField(
-        "panel name", max_length=200, help_text="e.g. Corporate Parenting Panel"
     )
     report_title = models.CharField(
         max_length=200, help_text="e.g. Corporate Parenting Monthly Performance Report"
@@ -174,9 +173,6 @@ class ReportSettings(models.Model):
         "covering paper title",
         max_length=200,
         help_text="e.g. Corporate Parenting Performance Report; the month is added",
-    )
-    disclaimer = models.TextField(
-        "cover note", blank=True, help_text="the re-run note printed on the report's cover"
     )
     key_decision = models.CharField(max_length=200, blank=True)
     director = models.CharField(

@@ -13,6 +13,7 @@ from indicators.models import Framework, Indicator, Section
 
 from .models import CombinedChart, CouncilSettings, ReportSettings
 
+FRAMEWORK_WORDING = ("board", "cover_wording")
 SAMPLE_FILE = Path(__file__).resolve().parent / "sample_data" / "report_settings.json"
 
 
@@ -35,6 +36,11 @@ def load_report_settings(path: Path = SAMPLE_FILE) -> list[str]:
         framework = Framework.objects.get(name=name)
         wording = dict(wording)
         charts = wording.pop("combined_charts", [])
+        # The framework's own wording (printed on the cover), kept on the framework.
+        for field in FRAMEWORK_WORDING:
+            if field in wording:
+                setattr(framework, field, wording.pop(field))
+        framework.save()
         ReportSettings.objects.update_or_create(framework=framework, defaults=wording)
         CombinedChart.objects.filter(section__frameworks=framework).delete()
         for order, chart in enumerate(charts):

@@ -28,6 +28,24 @@ class DotConvention(models.TextChoices):
     NUMERIC = perf.Convention.NUMERIC.value, "Numeric direction, coloured good or bad"
 
 
+class Layout(models.TextChoices):
+    MONTHLY = "monthly", "Monthly report (a summary, then a table and charts per section)"
+    BOARD = "board", "Board report (themes, a quarter with trends, commentary per indicator)"
+
+
+class MonthsShown(models.TextChoices):
+    THREE_MONTHS = "three_months", "The three months up to the report month"
+    QUARTER_WITH_LAST_YEAR = (
+        "quarter_with_last_year",
+        "The same month last year, then each month of the quarter with its own trend",
+    )
+
+
+class ValueStyle(models.TextChoices):
+    VALUE = "value", "The value alone: 82.4%"
+    VALUE_WITH_COUNT = "value_with_count", "The value with its count: 82.4% (14)"
+
+
 def single_line(text: str) -> None:
     """Refuse line breaks and other control characters: a title is printed in e-mail subjects,
     where a line break would end the header, and in one line of the report."""
@@ -85,6 +103,33 @@ class Framework(models.Model):
         max_length=20,
         choices=DotConvention.choices,
         default=DotConvention.PERFORMANCE,
+    )
+    layout = models.CharField(max_length=20, choices=Layout.choices, default=Layout.MONTHLY)
+    months_shown = models.CharField(
+        max_length=30, choices=MonthsShown.choices, default=MonthsShown.THREE_MONTHS
+    )
+    value_style = models.CharField(
+        max_length=20, choices=ValueStyle.choices, default=ValueStyle.VALUE
+    )
+    board = models.CharField(
+        "board or panel",
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text="the board or panel the report goes to, printed on its cover and in its "
+        "covering paper: Corporate Parenting Panel",
+    )
+    council = models.CharField(
+        "council name",
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text="printed on the cover; blank: the council settings' name",
+    )
+    cover_wording = models.TextField(
+        blank=True,
+        help_text="the words printed on the report's cover or as its introduction (a re-run "
+        "note, what the report covers); **bold** marks bold",
     )
     sections = models.ManyToManyField(
         "Section", through="FrameworkSection", related_name="frameworks"

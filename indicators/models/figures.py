@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -135,54 +135,64 @@ class Figure(Measurement):
         self.places = places
 
 
-class FigureRevision(models.Model):
-    """One change to a monthly figure: who, when, from what, to what, and from which file.
+class Revision(models.Model):
+    """One change to a measurement: who, when, from what, to what, and from which file.
 
-    The first import of a figure is a revision from nothing, so the history is complete. Every
-    column a re-run can change is kept on both sides (the note and the written precision too),
-    so that reverting an upload restores exactly what was there.
+    The first import is a revision from nothing, so the history is complete. Every column a
+    re-run can change is kept on both sides (the written precision too), so that reverting an
+    upload restores exactly what was there. A concrete revision names what it revises
+    (``measured``) and may keep more columns (``state_columns``).
     """
 
-    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="revisions")
+    #: the revised row's columns kept on both sides, in a state's order
+    state_columns: ClassVar[tuple[str, ...]] = (
+        "value",
+        "marker",
+        "numerator",
+        "denominator",
+        "places",
+    )
+
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     source = models.CharField(max_length=255, blank=True, help_text="file name or 'admin'")
-    upload = models.ForeignKey(
-        "Upload", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
-    )
     old_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     old_marker = models.CharField(max_length=3, blank=True)
     old_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     old_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    old_note = models.CharField(max_length=500, blank=True)
     old_places = models.PositiveSmallIntegerField(null=True, blank=True)
     new_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     new_marker = models.CharField(max_length=3, blank=True)
     new_numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     new_denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    new_note = models.CharField(max_length=500, blank=True)
     new_places = models.PositiveSmallIntegerField(null=True, blank=True)
-    is_new = models.BooleanField(default=False, help_text="the figure did not exist before")
+    is_new = models.BooleanField(default=False, help_text="the row did not exist before")
 
     class Meta:
+        abstract = True
         ordering = ["-changed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.figure}: {self.old_display} → {self.new_display}"
+        return f"{self.measured}: {self.old_display} → {self.new_display}"
 
-    @staticmethod
-    def columns_of(old: State | None, new: State) -> dict[str, object]:
+    @property
+    def measured(self) -> Any:
+        """The figure (or breakdown cell) this revision changed."""
+        raise NotImplementedError
+
+    @classmethod
+    def columns_of(cls, old: tuple[Any, ...] | None, new: tuple[Any, ...]) -> dict[str, object]:
         """The revision's old_* and new_* columns for a change from ``old`` (None: new) to
-        ``new``."""
-        before = old or (None, "", None, None, "", None)
+        ``new``, states in ``state_columns`` order."""
+        before = old or tuple("" if name in _TEXTS else None for name in cls.state_columns)
         return {
             "is_new": old is None,
             **{
                 f"{side}_{name}": number_of(cell) if name in _NUMBERS else cell
                 for side, state in (("old", before), ("new", new))
-                for name, cell in zip(_STATE_COLUMNS, state, strict=True)
+                for name, cell in zip(cls.state_columns, state, strict=True)
             },
         }
 
@@ -190,15 +200,35 @@ class FigureRevision(models.Model):
     def old_display(self) -> str:
         if self.is_new:
             return "(none)"
-        return self.figure.indicator.format(self.old_value, self.old_marker, self.old_places)
+        return self.measured.indicator.format(self.old_value, self.old_marker, self.old_places)
 
     @property
     def new_display(self) -> str:
-        return self.figure.indicator.format(self.new_value, self.new_marker, self.new_places)
+        return self.measured.indicator.format(self.new_value, self.new_marker, self.new_places)
 
 
-_STATE_COLUMNS = ("value", "marker", "numerator", "denominator", "note", "places")
+class FigureRevision(Revision):
+    """One change to a monthly figure (its note too)."""
+
+    state_columns = ("value", "marker", "numerator", "denominator", "note", "places")
+
+    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="revisions")
+    upload = models.ForeignKey(
+        "Upload", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+    )
+    old_note = models.CharField(max_length=500, blank=True)
+    new_note = models.CharField(max_length=500, blank=True)
+
+    class Meta(Revision.Meta):
+        pass
+
+    @property
+    def measured(self) -> Figure:
+        return self.figure
+
+
 _NUMBERS = {"value", "numerator", "denominator"}
+_TEXTS = {"marker", "note"}
 
 
 class Outturn(Measurement):
