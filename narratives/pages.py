@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.access import roles_of
 from accounts.roles import Role
 from indicators import performance as perf
-from indicators.models import Framework, Indicator, ReportingMonth, Section
+from indicators.models import Framework, Indicator, Layout, ReportingMonth, Section
 from indicators.models.catalogue import in_catalogue_order
 from indicators.summary import SummaryRow, build_summary
 from indicators.tables import SectionTable, section_figures
@@ -155,7 +155,7 @@ def takes_commentaries(framework: Framework) -> bool:
     """Whether the narrative page asks for a Performance Overview of each indicator: only for a
     framework printed as a board report, where each indicator's table has its overview beside it.
     """
-    return getattr(framework, "layout", "") == "board"
+    return framework.layout == Layout.BOARD
 
 
 def commentary_indicators(narrative: Narrative, every: bool = False) -> list[Indicator]:

@@ -4,11 +4,14 @@ versioned, diffed, submitted and approved together; conflicts and refusals chang
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from audit.models import Event
 from indicators import performance as perf
-from indicators.models import Indicator
+from indicators.models import Indicator, Layout
 from narratives import services
+from narratives.forms import COMMENTARY_FIELD
 from narratives.models import Status
 from narratives.pages import build_diff
 from tests.narrative_world import APRIL, make_world
@@ -146,3 +149,90 @@ def test_approved_commentaries_are_carried_forward(world, april):
     carried = world.narrative(may)
     assert carried.commentaries == {"4.01.01": "Carried."}
     assert carried.current_version().commentaries == {"4.01.01": "Carried."}
+
+
+# -- the narrative page -------------------------------------------------------------------------
+
+
+def client_for(world, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def page(narrative) -> str:
+    return reverse("narratives:narrative", args=[narrative.pk])
+
+
+def board(world) -> None:
+    world.framework.layout = Layout.BOARD
+    world.framework.save(update_fields=["layout"])
+
+
+def test_only_a_board_framework_asks_for_overviews(world, april):
+    narrative = world.narrative(april)
+    html = client_for(world, "hos").get(page(narrative)).content.decode()
+    assert "Performance Overview" not in html
+    board(world)
+    html = client_for(world, "hos").get(page(narrative)).content.decode()
+    assert html.count('class="commentary') == 2  # one box per indicator of the section
+    assert "Performance Overview: 4.01.01 Children entering care" in html
+
+
+def test_the_page_saves_the_texts_and_overviews_together(world, april):
+    board(world)
+    narrative = world.narrative(april)
+    client = client_for(world, "hos")
+    response = client.post(
+        reverse("narratives:save", args=[narrative.pk]),
+        {
+            "changes": "Section text.",
+            "data_notes": "",
+            "base_version": "0",
+            f"{COMMENTARY_FIELD}4.01.01": "<b>Raw</b> & **bold**",
+            f"{COMMENTARY_FIELD}4.01.02": "",
+        },
+    )
+    assert response.status_code == 302
+    narrative.refresh_from_db()
+    assert (narrative.version, narrative.commentaries) == (1, {"4.01.01": "<b>Raw</b> & **bold**"})
+    html = client_for(world, "approver").get(page(narrative)).content.decode()
+    assert "&lt;b&gt;Raw&lt;/b&gt; &amp; <strong>bold</strong>" in html  # escaped, markup kept
+    assert "<b>Raw</b>" not in html
+
+
+def test_a_stale_overview_gets_the_conflict_page_with_both_texts(world, april):
+    board(world)
+    narrative = world.narrative(april)
+    services.save_text(narrative, world.users["hos"], "Text.", "", 0, {"4.01.01": "Theirs."})
+    response = client_for(world, "hos").post(
+        reverse("narratives:save", args=[narrative.pk]),
+        {
+            "changes": "Text.",
+            "data_notes": "",
+            "base_version": "0",
+            f"{COMMENTARY_FIELD}4.01.01": "Yours.",
+        },
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Yours." in html and "Theirs." in html
+    narrative.refresh_from_db()
+    assert narrative.commentaries == {"4.01.01": "Theirs."}
+
+
+def test_an_over_long_overview_from_the_page_changes_nothing(world, april):
+    board(world)
+    narrative = world.narrative(april)
+    response = client_for(world, "hos").post(
+        reverse("narratives:save", args=[narrative.pk]),
+        {
+            "changes": "Text.",
+            "data_notes": "",
+            "base_version": "0",
+            f"{COMMENTARY_FIELD}4.01.01": "x" * (services.MAX_TEXT + 1),
+        },
+    )
+    assert response.status_code == 400
+    narrative.refresh_from_db()
+    assert (narrative.version, narrative.commentaries, narrative.changes) == (0, {}, "")
