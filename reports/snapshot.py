@@ -220,6 +220,26 @@ class Report(TypedDict):
     paper: Paper
 
 
+def printed_cells(row: BoardRow) -> list[str]:
+    """The figure cells a board row prints: "See table 1" in the first when the indicator's
+    figures are its breakdown tables (the PDF and the HTML version print the same)."""
+    texts = list(row["cells"])
+    if row["tables"] and texts and not any(texts):
+        texts[0] = "See table " + ", ".join(str(n) for n in row["tables"])
+    return texts
+
+
+def board_headings(board: Board) -> list[str]:
+    """The figure columns' headings of a board table: each month, a trend after each month
+    from ``trend_from`` ("Trend Apr-17")."""
+    headings: list[str] = []
+    for n, month in enumerate(board["months"]):
+        headings.append(month)
+        if n >= board["trend_from"]:
+            headings.append(f"Trend {month}")
+    return headings
+
+
 class SchemaError(ValueError):
     """A snapshot this version cannot draw."""
 

@@ -254,20 +254,10 @@ def overview_markup(text: str) -> str:
     return "<br/><br/>".join(pieces)
 
 
-def trend_label(month: str) -> str:
-    """The heading of a trend column: "Trend Apr-17"."""
-    return f"Trend {month}"
-
-
 def indicator_table(board: snapshot.Board, part: snapshot.BoardSection) -> Table:
     sheet = styles()
     months, start = board["months"], board["trend_from"]
-    header: list[Any] = ["Indicator"]
-    for n, month in enumerate(months):
-        header.append(month)
-        if n >= start:
-            header.append(trend_label(month))
-    header += ["Target", "Performance Overview"]
+    header = ["Indicator", *snapshot.board_headings(board), "Target", "Performance Overview"]
     width = base.frame_size(LANDSCAPE)[0]
     overview_width = width * OVERVIEW_SHARE
     figure_width, trend_width, target_width = 50, 26, 36
@@ -292,10 +282,7 @@ def indicator_table(board: snapshot.Board, part: snapshot.BoardSection) -> Table
         if row["sub_row"]:
             label = escape(row["title"])
         cells: list[Any] = [Paragraph(label, indented if row["sub_row"] else sheet["cell"])]
-        texts = list(row["cells"])
-        if row["tables"] and not any(texts):
-            texts[0] = "See table " + ", ".join(str(n) for n in row["tables"])
-        for n, text in enumerate(texts):
+        for n, text in enumerate(snapshot.printed_cells(row)):
             cells.append(monthly.fit(text, figure_width))
             if n >= start:
                 trend = row["trends"][n - start]
