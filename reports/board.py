@@ -81,6 +81,16 @@ def cell_text(indicator: Indicator, figure: Figure | None, with_count: bool) -> 
     return text
 
 
+def previous(month: datetime.date, step: int) -> datetime.date:
+    return perf.previous_months(month, step + 1)[0]
+
+
+def step_of(indicator: Indicator) -> int:
+    """How far back a trend looks: the month before, or the quarter before for a quarterly
+    indicator (filed under each quarter's last month)."""
+    return 3 if indicator.frequency == perf.Frequency.QUARTERLY else 1
+
+
 def trend_of(convention: str, indicator: Indicator, before: Any, now: Any) -> snapshot.Dot:
     if before is None or now is None:
         return NO_TREND
@@ -100,7 +110,9 @@ def section_rows(
     tables: dict[str, list[int]],
 ) -> list[snapshot.BoardRow]:
     """One row per indicator (sub-rows after their parent), as printed."""
-    wanted = set(months) | {perf.previous_months(m, 2)[0] for m in months[trend_from:]}
+    wanted = set(months) | {
+        before for m in months[trend_from:] for before in (previous(m, 1), previous(m, 3))
+    }
     figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
     for figure in Figure.objects.filter(indicator__in=indicators, month__in=wanted):
         figures[figure.indicator_id][figure.month] = figure
@@ -124,7 +136,7 @@ def section_rows(
                     trend_of(
                         framework.dot_convention,
                         indicator,
-                        own.get(perf.previous_months(m, 2)[0]),
+                        own.get(previous(m, step_of(indicator))),
                         own.get(m),
                     )
                     for m in months[trend_from:]

@@ -105,7 +105,7 @@ def test_cover_introduction_key_and_sections(synthetic):
     for cell in ("Jul-16", "Trend Apr-17", "40.0% (10)", "65%+", "See table 1", "Female"):
         assert cell in text
     assert "Overview of 1.00: up from last month." in text
-    assert "Head of Service Narrative: Author 2 – Role 2" in text
+    assert "Head of Service Narrative: Author 2 \N{EN DASH} Role 2" in text
     assert "Narrative of section 3." in text
 
 
