@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from .models import Profile
 from .roles import Role, ensure_roles
 
 DEMO_PASSWORD = "cpp-demo-2020"
@@ -46,5 +47,30 @@ def create_demo_accounts() -> dict[str, Any]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([groups[role]])
+        users[username] = user
+    return users
+
+
+def create_demo_managers(people: list[dict[str, str]]) -> dict[str, Any]:
+    """Create (or reset) a sample's responsible managers as demo heads of service, each with
+    the role title their report prints; ``people`` are rows of a sample's ``managers.csv``
+    (username, first_name, last_name, role_title). Returns them by username."""
+    group = ensure_roles()[Role.HEAD_OF_SERVICE]
+    users = {}
+    for person in people:
+        username = person["username"]
+        user, _ = get_user_model().objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": person["first_name"],
+                "last_name": person["last_name"],
+                "email": f"{username}@example.gov.uk",
+                "is_staff": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([group])
+        Profile.objects.update_or_create(user=user, defaults={"role_title": person["role_title"]})
         users[username] = user
     return users

@@ -63,7 +63,9 @@ def sample_report() -> Any:
     edition = assembly.edition_details(
         issue=1, draft=2, created_on=datetime.date(2020, 5, 26), created_by=None
     )
-    return assembly.assemble(ReportingMonth.objects.get(), edition)
+    return assembly.assemble(
+        ReportingMonth.objects.get(framework__name="Corporate Parenting"), edition
+    )
 
 
 def scaled(report: Any, times: int) -> Any:

@@ -205,9 +205,7 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 # What one file may hold once opened, far beyond any council's file: a hostile or damaged file
 # (a zip bomb, a sheet of a million rows) is refused with a message rather than tie up a worker.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "250000"))
-IMPORT_MAX_INFLATED_BYTES = int(
-    os.environ.get("IMPORT_MAX_INFLATED_BYTES", str(200 * 1024 * 1024))
-)
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_BYTES", str(200 * 1024 * 1024)))
 IMPORT_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORT_MAX_ZIP_ENTRIES", "1000"))
 IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "20000"))
 # A previewed upload not confirmed within this many hours expires (its plan has gone stale).

@@ -19,7 +19,7 @@ from . import performance as perf
 from .importing.cells import escape_cell
 from .importing.kinds import KINDS
 from .measurements import plain_number
-from .models import Benchmark, Figure, FrameworkSection, Indicator, Outturn, Target
+from .models import Benchmark, Breakdown, Figure, FrameworkSection, Indicator, Outturn, Target
 from .models.catalogue import Framework, in_catalogue_order
 from .summary import build_summary, summary_table
 
@@ -54,6 +54,36 @@ def written(measurement: Any) -> str:
 def _column(attribute: str, name: str) -> fields.Field:
     """A column read from an attribute (``section__code`` follows the relation)."""
     return fields.Field(attribute=attribute, column_name=name, readonly=True)
+
+
+class FrameworkExport(resources.ModelResource):
+    name = _column("name", "name")
+    layout = _column("layout", "layout")
+    dot_convention = _column("dot_convention", "dot_convention")
+    months_shown = _column("months_shown", "months_shown")
+    value_style = _column("value_style", "value_style")
+    board = _column("board", "board")
+    council = _column("council", "council")
+    cover_wording = _column("cover_wording", "cover_wording")
+    department = _column("department", "department")
+
+    class Meta:
+        model = Framework
+        fields = (
+            "name",
+            "layout",
+            "dot_convention",
+            "months_shown",
+            "value_style",
+            "board",
+            "council",
+            "cover_wording",
+            "department",
+        )
+        export_order = fields
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Framework.objects.order_by("name")
 
 
 class SectionExport(resources.ModelResource):
@@ -183,6 +213,39 @@ class FigureExport(MeasurementExport):
         )
 
 
+class BreakdownExport(MeasurementExport):
+    month = _field("month")
+    dimension = _column("dimension", "dimension")
+    category = _column("category", "category")
+
+    class Meta:
+        model = Breakdown
+        fields = (
+            "indicator",
+            "month",
+            "dimension",
+            "category",
+            "value",
+            "numerator",
+            "denominator",
+        )
+        export_order = fields
+
+    def dehydrate_month(self, obj: Breakdown) -> str:
+        return perf.month_key(obj.month)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        # Rows in their print order, so that an export imported into an empty database prints
+        # its tables in the same order.
+        return (
+            super()
+            .get_queryset()
+            .order_by(
+                "indicator__section__code", "indicator__order", "indicator_id", "order", "month"
+            )
+        )
+
+
 class OutturnExport(MeasurementExport):
     year = _field("year")
 
@@ -214,12 +277,14 @@ class BenchmarkExport(IndicatorKeyed):
 
 
 EXPORTS: dict[str, type[resources.ModelResource]] = {
+    "frameworks": FrameworkExport,
     "sections": SectionExport,
     "indicators": IndicatorExport,
     "targets": TargetExport,
     "figures": FigureExport,
     "outturns": OutturnExport,
     "benchmarks": BenchmarkExport,
+    "breakdowns": BreakdownExport,
 }
 
 
@@ -261,13 +326,15 @@ def _limit(
     kind: str, queryset: QuerySet[Any], framework: Framework | None, month: datetime.date | None
 ) -> QuerySet[Any]:
     if framework is not None:
-        if kind == "sections":
+        if kind == "frameworks":
+            queryset = queryset.filter(pk=framework.pk)
+        elif kind == "sections":
             queryset = queryset.filter(framework=framework)
         elif kind == "indicators":
             queryset = queryset.filter(section__frameworks=framework).distinct()
         else:
             queryset = queryset.filter(indicator__section__frameworks=framework).distinct()
-    if month is not None and kind == "figures":
+    if month is not None and kind in ("figures", "breakdowns"):
         queryset = queryset.filter(month=month)
     return queryset
 

@@ -14,7 +14,16 @@ from decimal import Decimal
 
 from . import performance as perf
 from .charts import chart_of
-from .models import Benchmark, Figure, FigureRevision, Indicator, Outturn, Section, Target
+from .models import (
+    Benchmark,
+    Breakdown,
+    Figure,
+    FigureRevision,
+    Indicator,
+    Outturn,
+    Section,
+    Target,
+)
 from .models.catalogue import in_catalogue_order
 from .restatements import restatements
 from .summary import OUTTURN_YEARS, Cell, measurement_cell, ytd_cell
@@ -209,3 +218,37 @@ def indicator_history(indicator: Indicator) -> list[HistoryRow]:
     return [
         HistoryRow(month=f.month, figure=f, revisions=tuple(f.revisions.all())) for f in figures
     ]
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    category: str
+    cells: tuple[Breakdown | None, ...]  # one per month of the table; None: no figure
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    """One dimension of an indicator's breakdown (``Gender``): a row per category in print
+    order, a column per month."""
+
+    dimension: str
+    months: tuple[datetime.date, ...]
+    lines: tuple[BreakdownLine, ...]
+
+
+def breakdown_tables(indicator: Indicator) -> list[BreakdownTable]:
+    """The indicator's breakdown tables, one per dimension, in the order they were given."""
+    cells = list(Breakdown.objects.filter(indicator=indicator).order_by("order", "month"))
+    by_dimension: dict[str, dict[str, dict[datetime.date, Breakdown]]] = {}
+    for cell in cells:
+        cell.indicator = indicator  # each cell formats itself by its indicator
+        by_dimension.setdefault(cell.dimension, {}).setdefault(cell.category, {})[cell.month] = cell
+    tables = []
+    for dimension, categories in by_dimension.items():
+        months = tuple(sorted({month for row in categories.values() for month in row}))
+        lines = tuple(
+            BreakdownLine(category, tuple(row.get(month) for month in months))
+            for category, row in categories.items()
+        )
+        tables.append(BreakdownTable(dimension, months, lines))
+    return tables

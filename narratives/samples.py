@@ -1,9 +1,6 @@
-"""The samples' published narratives, saved as drafts through the workflow's own verb.
-
-April 2020 (Corporate Parenting): each section's text, by the section's first head of service.
-June 2017 (Kirklees Corporate Parenting Board): each section's Head of Service Narrative and the
-Performance Overview of each of its indicators, by the author the narrative's heading names.
-"""
+"""The samples' published narratives, saved as drafts by their heads of service: April 2020 of
+the Corporate Parenting report, June 2017 of the Corporate Parenting Board (with the Performance
+Overview of each indicator, saved with its section's narrative as one version)."""
 
 from __future__ import annotations
 
@@ -20,8 +17,15 @@ from .models import Narrative
 
 SAMPLE_DATA = Path(__file__).resolve().parent / "sample_data"
 NARRATIVES_CSV = SAMPLE_DATA / "corporate_parenting_2020-04.csv"
-BOARD_NARRATIVES_CSV = SAMPLE_DATA / "corporate_parenting_board_2017-06.csv"
-BOARD_OVERVIEW_CSV = SAMPLE_DATA / "corporate_parenting_board_2017-06_overview.csv"
+# Each sample framework's narratives file (section, month, changes, data_notes[, author]).
+NARRATIVE_FILES = {
+    "Corporate Parenting": NARRATIVES_CSV,
+    "Corporate Parenting Board": SAMPLE_DATA / "corporate_parenting_board_2017-06.csv",
+}
+# Each board sample's Performance Overviews (indicator, month, overview).
+OVERVIEW_FILES = {
+    "Corporate Parenting Board": SAMPLE_DATA / "corporate_parenting_board_2017-06_overview.csv",
+}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -29,66 +33,58 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def sample_narratives() -> dict[str, tuple[str, str]]:
-    """The April 2020 narratives: section code -> (changes, data notes)."""
-    return {row["section"]: (row["changes"], row["data_notes"]) for row in _rows(NARRATIVES_CSV)}
+def sample_narratives(path: Path = NARRATIVES_CSV) -> dict[str, tuple[str, str]]:
+    """A sample's narratives: section code -> (changes, data notes)."""
+    return {row["section"]: (row["changes"], row["data_notes"]) for row in _rows(path)}
+
+
+def sample_authors(path: Path) -> dict[str, str]:
+    """Section code -> the username of the narrative's author, where the file names one."""
+    return {row["section"]: row["author"] for row in _rows(path) if row.get("author")}
+
+
+def sample_overviews(path: Path) -> dict[int, dict[str, str]]:
+    """A sample's Performance Overviews by section id: {indicator reference: text}."""
+    texts = {row["indicator"]: row["overview"] for row in _rows(path)}
+    by_section: dict[int, dict[str, str]] = defaultdict(dict)
+    for reference, section_id in Indicator.objects.filter(reference__in=texts).values_list(
+        "reference", "section_id"
+    ):
+        by_section[section_id][reference] = texts[reference]
+    return by_section
 
 
 def save_sample_narratives(reporting_month: ReportingMonth) -> int:
     """Each untouched narrative of the month gets its section's published text, saved as a draft
-    by the section's first head of service through the workflow's own verb; returns how many."""
-    texts = sample_narratives()
+    by its author (the file's, else the section's first head of service) through the workflow's
+    own verb, with its indicators' Performance Overviews where the sample has them; returns how
+    many."""
+    path = NARRATIVE_FILES.get(reporting_month.framework.name)
+    if path is None:
+        return 0
+    texts = sample_narratives(path)
+    authors = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=sample_authors(path).values())
+    }
+    author_of = sample_authors(path)
+    overviews_path = OVERVIEW_FILES.get(reporting_month.framework.name)
+    overviews = sample_overviews(overviews_path) if overviews_path else {}
     saved = 0
     for narrative in Narrative.objects.filter(
         reporting_month=reporting_month, version=0
     ).select_related("section"):
-        changes, data_notes = texts.get(narrative.section.code, ("", ""))
-        author = narrative.section.managers.first()
+        code = narrative.section.code
+        changes, data_notes = texts.get(code, ("", ""))
+        author = authors.get(author_of.get(code, "")) or narrative.section.managers.first()
         if changes and author is not None:
-            services.save_text(narrative, author, changes, data_notes, narrative.version)
+            services.save_text(
+                narrative,
+                author,
+                changes,
+                data_notes,
+                narrative.version,
+                overviews.get(narrative.section_id),
+            )
             saved += 1
-    return saved
-
-
-def board_narratives() -> dict[str, dict[str, str]]:
-    """The June 2017 board narratives: section code -> its CSV row (author, changes, data notes)."""
-    return {row["section"]: row for row in _rows(BOARD_NARRATIVES_CSV)}
-
-
-def board_overviews() -> dict[str, str]:
-    """The June 2017 Performance Overviews: indicator reference -> text."""
-    return {row["indicator"]: row["overview"] for row in _rows(BOARD_OVERVIEW_CSV)}
-
-
-def save_board_narratives(reporting_month: ReportingMonth) -> int:
-    """Each untouched narrative of the board month gets its section's Head of Service Narrative
-    and its indicators' Performance Overviews, saved together as one draft by the author the
-    narrative names (who must manage the section: TRANSCRIPTION.md); returns how many."""
-    texts = board_narratives()
-    overviews = board_overviews()
-    by_section: dict[int, dict[str, str]] = defaultdict(dict)
-    for reference, section_id in Indicator.objects.filter(reference__in=overviews).values_list(
-        "reference", "section_id"
-    ):
-        by_section[section_id][reference] = overviews[reference]
-    users = get_user_model().objects
-    saved = 0
-    for narrative in Narrative.objects.filter(
-        reporting_month=reporting_month, version=0
-    ).select_related("section"):
-        row = texts.get(narrative.section.code)
-        if row is None:
-            continue
-        author = users.filter(username=row["author"]).first()
-        if author is None:  # loaded without the demo accounts
-            continue
-        services.save_text(
-            narrative,
-            author,
-            row["changes"],
-            row["data_notes"],
-            narrative.version,
-            by_section.get(narrative.section_id, {}),
-        )
-        saved += 1
     return saved

@@ -1,6 +1,8 @@
 """The sample council's report settings (``sample_data/report_settings.json``), for
-``load_sample_data``: council wording and logo, each framework's panel and paper wording, and its
-combined charts. Every word comes from the file; a council enters its own in the admin."""
+``load_sample_data``: council wording and logo, each framework's paper wording and its combined
+charts (the board's name and the cover wording are the framework's, loaded from
+``indicators/sample_data/frameworks.csv``). Every word comes from the file; a council enters its
+own in the admin."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from indicators.models import Framework, Indicator, Section
 
 from .models import CombinedChart, CouncilSettings, ReportSettings
 
-FRAMEWORK_WORDING = ("board", "cover_wording")
 SAMPLE_FILE = Path(__file__).resolve().parent / "sample_data" / "report_settings.json"
 
 
@@ -36,11 +37,6 @@ def load_report_settings(path: Path = SAMPLE_FILE) -> list[str]:
         framework = Framework.objects.get(name=name)
         wording = dict(wording)
         charts = wording.pop("combined_charts", [])
-        # The framework's own wording (printed on the cover), kept on the framework.
-        for field in FRAMEWORK_WORDING:
-            if field in wording:
-                setattr(framework, field, wording.pop(field))
-        framework.save()
         ReportSettings.objects.update_or_create(framework=framework, defaults=wording)
         CombinedChart.objects.filter(section__frameworks=framework).delete()
         for order, chart in enumerate(charts):

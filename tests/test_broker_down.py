@@ -110,7 +110,7 @@ def test_the_month_opened_email_waits_for_the_broker(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("indicators:months"), fields)
     assert response.status_code == 302
-    month = ReportingMonth.objects.get()
+    month = ReportingMonth.objects.get(framework__name="Corporate Parenting")
     assert month.email_pending and not mail.outbox
 
     from cpp.celery import app

@@ -58,7 +58,7 @@ def test_the_monthly_cycle_from_opening_to_the_panel(browser_page, sample, tmp_p
     page.click("input[value='Open the month']")
     page.wait_for_selector("text=April 2020 is open for Corporate Parenting")
     screenshot(page, "cycle-01-officer-opens-april")
-    month = ReportingMonth.objects.get()
+    month = ReportingMonth.objects.get(framework__name="Corporate Parenting")
     figures = tmp_path / "april-2020.csv"
     figures.write_bytes(
         csv_bytes(

@@ -17,7 +17,7 @@ from tests.editions import user
 
 def test_a_real_worker_builds_the_draft_the_page_asked_for(celery_worker_process, client):
     call_command("load_sample_data", stdout=io.StringIO())
-    month = ReportingMonth.objects.get()
+    month = ReportingMonth.objects.get(framework__name="Corporate Parenting")
     client.force_login(user("officer"))
     response = client.post(reverse("reports:generate", args=[month.pk]))
     edition = Edition.objects.get()

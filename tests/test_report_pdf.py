@@ -96,7 +96,7 @@ def sample(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, sn
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         call_command("load_sample_data", stdout=io.StringIO())
-        month = ReportingMonth.objects.get()
+        month = ReportingMonth.objects.get(framework__name="Corporate Parenting")
 
         def edition(draft: int | None) -> snapshot.Edition:
             return assembly.edition_details(

@@ -162,12 +162,12 @@ def test_revert_refuses_when_a_figure_changed_again_since(officer):
     assert database_state() == before
 
 
-def test_only_figures_uploads_revert(officer):
+def test_only_figures_and_breakdowns_uploads_revert(officer):
     targets = csv_bytes([["indicator", "year", "green"], ["6.1", "2021/22", "n/a"]])
     upload = receive_upload("targets", "targets.csv", targets, officer)
     assert confirm_upload(upload.pk, upload.checksum, upload.fingerprint, officer).done
     result = revert_upload(upload.pk, officer)
-    assert not result.done and "Only figures uploads" in result.message
+    assert not result.done and "Only figures and breakdowns uploads" in result.message
 
 
 def test_an_identical_file_already_applied_is_named_on_upload(officer):

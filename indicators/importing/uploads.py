@@ -20,17 +20,15 @@ from django.utils import timezone
 import audit
 from accounts.actors import Actor, user_of
 
-from ..models import Upload
-from ..models.figures import state_of
+from ..models import Revision, Upload
 from .kinds import KINDS
 from .kinds.base import Context
-from .kinds.measured import FIGURE_COLUMNS, Figures
+from .kinds.measured import WithHistory
 from .pipeline import Applied, apply_plan, plan_file, preview_of
-from .plan import CHANGED, Plan, PlannedRow
+from .plan import Plan
 
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 NAME_LENGTH = 200
-NO_FIGURE = (None, "-", None, None, "", None)
 
 
 class UploadRefused(ValueError):
@@ -162,8 +160,30 @@ def confirm_upload(upload_id: int, checksum: str, fingerprint: str, actor: Actor
     return Outcome(True, applied.message)
 
 
+def with_history(kind: str) -> WithHistory | None:
+    """The kind, if its uploads keep every change as a revision and so can be reverted."""
+    kind_class = KINDS.get(kind)
+    if kind_class is None or not issubclass(kind_class, WithHistory):
+        return None
+    return kind_class()
+
+
+def revertable(upload: Upload) -> bool:
+    return upload.status == Upload.Status.APPLIED and with_history(upload.kind) is not None
+
+
+def revisions_of(upload: Upload, limit: int) -> list[Revision]:
+    """The first ``limit`` changes the upload wrote (none for a kind without history)."""
+    kind = with_history(upload.kind)
+    if kind is None:
+        return []
+    related = f"{kind.revision_key}__indicator"
+    return list(kind.revision_model.objects.filter(upload=upload).select_related(related)[:limit])
+
+
 def revert_upload(upload_id: int, actor: Actor) -> Outcome:
-    """Restore every figure the upload wrote to what it was before, and nothing else.
+    """Restore every figure (or breakdown cell) the upload wrote to what it was before, and
+    nothing else.
 
     A figure that no longer holds what the upload wrote (changed again since) is not silently
     overwritten: the revert is refused and names those figures. A later change that was itself
@@ -176,12 +196,14 @@ def revert_upload(upload_id: int, actor: Actor) -> Outcome:
         )
         if refusal:
             return Outcome(False, refusal)
-        if upload.kind != Figures.name:
+        kind = with_history(upload.kind)
+        if kind is None:
             return Outcome(
                 False,
-                "Only figures uploads can be reverted; correct other kinds with a new upload.",
+                "Only figures and breakdowns uploads can be reverted; correct other kinds with "
+                "a new upload.",
             )
-        plan = revert_plan(upload)
+        plan = kind.revert_plan(upload)
         applied: Applied = apply_plan(
             plan, Context(actor=actor, source=f"revert of upload #{upload.pk}")
         )
@@ -201,35 +223,6 @@ def revert_upload(upload_id: int, actor: Actor) -> Outcome:
         upload.save(update_fields=["status", "reverted_at", "reverted_by"])
         audit.record(actor, "upload.reverted", upload, figures=len(plan.rows))
     return Outcome(True, f"Upload #{upload.pk} reverted: {len(plan.rows)} figure(s) restored.")
-
-
-def revert_plan(upload: Upload) -> Plan:
-    """Every figure the upload wrote, from what it wrote back to what was there before."""
-    sides = [f"{side}_{column}" for side in ("old", "new") for column in FIGURE_COLUMNS]
-    rows = []
-    for indicator_id, month, reference, is_new, *values in (
-        upload.revisions.order_by("id")
-        .values_list(
-            "figure__indicator_id",
-            "figure__month",
-            "figure__indicator__reference",
-            "is_new",
-            *sides,
-        )
-        .iterator(chunk_size=5000)
-    ):
-        old, new = state_of(values[:6]), state_of(values[6:])
-        rows.append(
-            PlannedRow(
-                0,
-                (indicator_id, month.isoformat()),
-                f"{reference} {month:%b-%y}",
-                CHANGED,
-                new,
-                NO_FIGURE if is_new else old,
-            )
-        )
-    return Plan(kind=Figures.name, file_name=f"revert of upload #{upload.pk}", rows=rows)
 
 
 def locked_in_status(upload_id: int, status: str, rule: str) -> tuple[Upload, str]:
@@ -256,5 +249,7 @@ __all__ = [
     "preview_of",
     "receive_upload",
     "revert_upload",
+    "revertable",
+    "revisions_of",
     "stored_plan",
 ]

@@ -72,6 +72,14 @@ class Measurement(models.Model):
         return self.indicator.format(self.value, self.marker, self.places)
 
     @property
+    def display_with_count(self) -> str:
+        """The figure with its count in brackets where it has one, as a board report prints
+        it (``Framework.value_style``): ``82.4% (14)``."""
+        if self.value is None or self.numerator is None:
+            return self.display
+        return f"{self.display} ({plain_number(self.numerator)})"
+
+    @property
     def shown_value(self) -> Decimal | None:
         """The value as printed (rounded to its places), so that RAG and DOT agree with it."""
         if self.value is None:

@@ -21,7 +21,7 @@ from ..months import latest_month, months_with_figures
 from ..quality import check_month
 from ..restatements import restatements
 from ..summary import build_summary, filter_summary
-from ..tables import indicator_history, section_figures, target_line
+from ..tables import breakdown_tables, indicator_history, section_figures, target_line
 
 
 def month_from_url(text: str) -> datetime.date:
@@ -151,6 +151,7 @@ def indicator_page(request: HttpRequest, reference: str) -> HttpResponse:
             "chart_list": [chart],
             "frameworks": indicator.section.frameworks.all(),
             "travels": travels,
+            "breakdown_tables": breakdown_tables(indicator),
         },
     )
 

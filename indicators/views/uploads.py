@@ -18,6 +18,8 @@ from ..importing.uploads import (
     expire_unapplied,
     receive_upload,
     revert_upload,
+    revertable,
+    revisions_of,
 )
 from ..models import Upload
 
@@ -54,9 +56,10 @@ def upload_page(request: HttpRequest, upload_id: int) -> HttpResponse:
             "preview": preview,
             "counts": preview.get("counts", {}),
             "limit": PREVIEW_ROWS,
-            "revisions": upload.revisions.select_related("figure__indicator")[:PREVIEW_ROWS]
+            "revisions": revisions_of(upload, PREVIEW_ROWS)
             if upload.status in (Upload.Status.APPLIED, Upload.Status.REVERTED)
             else [],
+            "can_revert": revertable(upload),
         },
     )
 

@@ -1,4 +1,6 @@
-"""``load_sample_data`` (formats.md): the sample, the demo accounts and April 2020 opened.
+"""``load_sample_data`` (formats.md): both samples, the demo accounts, and each sample's month
+opened (April 2020 of the Corporate Parenting report, June 2017 of the Corporate Parenting
+Board).
 
 A command of the top layer because it uses every app: the accounts, the indicator importers,
 the month's opening, the narratives' workflow and the report's wording.
@@ -10,15 +12,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts
-from accounts.roles import ensure_roles
+from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts, create_demo_managers
+from accounts.roles import Role, ensure_roles
 from indicators.models import Framework, ReportingMonth
-from indicators.samples import (
-    SAMPLE_FRAMEWORK,
-    SAMPLE_MONTH,
-    SAMPLE_TIMETABLE,
-    load_sample_files,
-)
+from indicators.samples import SAMPLES, Sample, load_sample_files
 from indicators.services import open_month
 from narratives.samples import save_sample_narratives
 from reports.sample import load_report_settings
@@ -26,8 +23,9 @@ from reports.sample import load_report_settings
 
 class Command(BaseCommand):
     help = (
-        "Load the April 2020 Corporate Parenting sample (through the importers) and one demo "
-        "account per role. Safe to run again: unchanged rows are left alone."
+        "Load the samples (the April 2020 Corporate Parenting report and the June 2017 Corporate "
+        "Parenting Board, through the importers) and the demo accounts. Safe to run again: "
+        "unchanged rows are left alone."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-month",
             action="store_true",
-            help="do not open April 2020 with the sample narratives as drafts",
+            help="do not open the samples' months with their narratives as drafts",
         )
 
     def handle(self, *args: object, no_accounts: bool, no_month: bool, **options: object) -> None:
@@ -46,9 +44,13 @@ class Command(BaseCommand):
                 "demo accounts are for local use only (DEBUG is off); use --no-accounts, or set "
                 "DEMO_ACCOUNTS_ALLOWED=true on a machine nobody else can reach"
             )
+        managers = [person for sample in SAMPLES for person in sample.managers()]
         with transaction.atomic():
             ensure_roles()
-            officer = None if no_accounts else create_demo_accounts()["officer"]
+            officer = None
+            if not no_accounts:
+                officer = create_demo_accounts()["officer"]
+                create_demo_managers(managers)
             for plan, refusal in load_sample_files(officer, managers=not no_accounts):
                 if refusal:
                     for error in plan.errors:
@@ -58,20 +60,26 @@ class Command(BaseCommand):
             for line in load_report_settings():
                 self.stdout.write(line)
             if officer is not None and not no_month:
-                self.open_sample_month(officer)
+                for sample in SAMPLES:
+                    self.open_sample_month(sample, officer)
         if not no_accounts:
             self.stdout.write(f"\nDemo accounts (local use only), password '{DEMO_PASSWORD}':")
             for username, _, role, sections in DEMO_ACCOUNTS:
                 extra = f" - {', '.join(sections)}" if sections else ""
-                self.stdout.write(f"  {username:<20} {role.value}{extra}")
+                self.stdout.write(f"  {username:<22} {role.value}{extra}")
+            for person in managers:
+                sections = person["sections"].replace(";", ", ")
+                self.stdout.write(
+                    f"  {person['username']:<22} {Role.HEAD_OF_SERVICE.value} - {sections}"
+                )
 
-    def open_sample_month(self, officer: Any) -> None:
-        """April 2020 opened as an officer would, with each section's published narrative saved
-        as a draft by its head of service, through the workflow's own verbs."""
-        framework = Framework.objects.get(name=SAMPLE_FRAMEWORK)
-        month = ReportingMonth.objects.filter(framework=framework, month=SAMPLE_MONTH).first()
+    def open_sample_month(self, sample: Sample, officer: Any) -> None:
+        """The sample's month opened as an officer would, with each section's published
+        narrative saved as a draft by its author, through the workflow's own verbs."""
+        framework = Framework.objects.get(name=sample.framework)
+        month = ReportingMonth.objects.filter(framework=framework, month=sample.month).first()
         if month is None:
-            month = open_month(framework, SAMPLE_MONTH, SAMPLE_TIMETABLE, officer)
-            self.stdout.write("April 2020 opened, with its timetable.")
-        save_sample_narratives(month)
-        self.stdout.write("Sample narratives saved as drafts by their heads of service.")
+            month = open_month(framework, sample.month, sample.timetable, officer)
+            self.stdout.write(f"{sample.framework}: {month.label} opened, with its timetable.")
+        saved = save_sample_narratives(month)
+        self.stdout.write(f"{sample.framework}: {saved} sample narratives saved as drafts.")

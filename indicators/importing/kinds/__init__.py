@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from .base import FileKind
-from .catalogue import Benchmarks, Indicators, Sections, Targets
-from .measured import Figures, Outturns
+from .catalogue import Benchmarks, Frameworks, Indicators, Sections, Targets
+from .measured import Breakdowns, Figures, Outturns
 
 #: each kind refers only to kinds before it
 LOAD_ORDER: tuple[type[FileKind], ...] = (
+    Frameworks,
     Sections,
     Indicators,
     Targets,
     Figures,
     Outturns,
     Benchmarks,
+    Breakdowns,
 )
 KINDS: dict[str, type[FileKind]] = {kind.name: kind for kind in LOAD_ORDER}
 

@@ -10,12 +10,24 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.db import models
 
 from ... import performance as perf
-from ...models import Benchmark, Framework, FrameworkSection, Indicator, Section, Target
+from ...models import (
+    Benchmark,
+    DotConvention,
+    Framework,
+    FrameworkSection,
+    Indicator,
+    Layout,
+    MonthsShown,
+    Section,
+    Target,
+    ValueStyle,
+)
 from ...models.catalogue import name_key
 from ..cells import Sheet
 from ..plan import Key, Plan, State
@@ -24,6 +36,83 @@ from .base import KEEP, Context, FileKind, Proposed, Stored
 from .measured import load_references, text_of
 
 _CODE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class Frameworks(FileKind):
+    """One row per report framework: how its report is laid out and what its cover prints."""
+
+    name = "frameworks"
+    required = ("name",)
+    optional = (
+        "layout",
+        "dot_convention",
+        "months_shown",
+        "value_style",
+        "board",
+        "council",
+        "cover_wording",
+        "department",
+    )
+    key_columns = ("name",)
+    state_columns = ("name", *optional)
+    defaults: State = ("", *(str(Framework._meta.get_field(c).get_default()) for c in optional))
+    choices: ClassVar[dict[str, type[models.TextChoices]]] = {
+        "layout": Layout,
+        "dot_convention": DotConvention,
+        "months_shown": MonthsShown,
+        "value_style": ValueStyle,
+    }
+
+    def read_row(self, reader: RowReader) -> Proposed | None:
+        name = reader.text("name", required=True, max_length=120)
+        cells: list[Any] = []
+        for column in self.optional:
+            if not reader.has(column):
+                cells.append(KEEP)
+            elif column in self.choices:
+                cells.append(self.read_choice(reader, column))
+            else:
+                text = reader.text(
+                    column,
+                    max_length=20_000 if column == "cover_wording" else 200,
+                    paragraphs=column == "cover_wording",
+                )
+                cells.append(KEEP if text is None else text)
+        if reader.failed or not name:
+            return None
+        return Proposed(reader.row, (name_key(name),), name, (name, *cells))
+
+    def read_choice(self, reader: RowReader, column: str) -> Any:
+        """A choice by its value or name, ignoring case and spacing; blank: the default."""
+        enum = self.choices[column]
+        text = str(reader.raw(column)).strip()
+        if not text:
+            return str(Framework._meta.get_field(column).get_default())
+        try:
+            return perf.parse_choice(enum, text).value  # type: ignore[type-var]
+        except ValueError as error:
+            reader.fail(column, str(error))
+            return KEEP
+
+    def current(self, keys: Sequence[Key], lock: bool = False) -> Stored:
+        queryset = Framework.objects.filter(key__in=[key[0] for key in keys])
+        if lock:
+            queryset = queryset.select_for_update()
+        return {
+            (key,): (pk, tuple(state))
+            for pk, key, *state in queryset.values_list("pk", "key", *self.state_columns)
+        }
+
+    def apply(self, plan: Plan, stored: Stored, context: Context) -> None:
+        for row in plan.writes():
+            fields = dict(zip(self.state_columns, row.after, strict=True))
+            if row.key in stored:
+                framework = Framework.objects.get(pk=stored[row.key][0])
+                for column, value in fields.items():
+                    setattr(framework, column, value)
+            else:
+                framework = Framework(**fields)
+            framework.save()
 
 
 class Sections(FileKind):

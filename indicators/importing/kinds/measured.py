@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from ... import performance as perf
 from ...measurements import check_measurement, plain_number
-from ...models import Figure, FigureRevision, Indicator, Outturn
-from ...models.figures import state_of
+from ...models import Breakdown, BreakdownRevision, Figure, FigureRevision, Indicator, Outturn
+from ...models.figures import Revision, state_of
 from ..bulk import insert_rows, update_rows
 from ..cells import Sheet
-from ..plan import CHANGED, NEW, Key, Plan, State
+from ..plan import CHANGED, NEW, Key, Plan, PlannedRow, State
 from ..rows import IndicatorRef, References, RowReader
 from .base import KEEP, Context, FileKind, Proposed, Stored
 
@@ -50,11 +50,16 @@ def text_of(number: Decimal | None) -> str | None:
     return None if number is None else plain_number(number)
 
 
+FIGURE_COLUMNS = ("value", "marker", "numerator", "denominator", "note", "places")
+BREAKDOWN_COLUMNS = ("value", "marker", "numerator", "denominator", "places")
+_NUMBERS = ("value", "numerator", "denominator")
+
+
 class Measured(FileKind):
     """What figures and outturns share: reading the measurement, showing it, checking it, and
     finding what is stored for a file's keys (indicator id, period)."""
 
-    model: ClassVar[type[Figure] | type[Outturn]]
+    model: ClassVar[type[Figure] | type[Outturn] | type[Breakdown]]
     period: ClassVar[str]  # the model's period field: "month" or "year"
     #: the model's columns a state holds, after the value, marker, numerator and denominator
     extra: ClassVar[tuple[str, ...]] = ()
@@ -156,7 +161,140 @@ class Measured(FileKind):
         return {"value": shown, "numerator": numerator or "", "denominator": denominator or ""}
 
 
-class Figures(Measured):
+class WithHistory(Measured):
+    """A kind whose every change is kept as a revision (figures, breakdown cells): new rows are
+    inserted, changed rows updated, and each gets a revision with its state before and after,
+    whatever wrote it (an upload, its revert). An upload of such a kind can be reverted."""
+
+    #: the revision model and its foreign key to the revised row
+    revision_model: ClassVar[type[Revision]]
+    revision_key: ClassVar[str]
+    #: the model's fields that make a key, in the key's order
+    key_fields: ClassVar[tuple[str, ...]]
+    #: what a row becomes when the upload that created it is reverted: no figure ("-")
+    no_figure: ClassVar[State]
+
+    def key_part(self, period: Any) -> Any:
+        return period.isoformat()
+
+    def period_of(self, key_part: Any) -> Any:
+        return datetime.date.fromisoformat(key_part)
+
+    def key_of(self, values: Sequence[Any]) -> Key:
+        """A key from the key fields as the database holds them."""
+        indicator_id, month, *rest = values
+        return (indicator_id, month.isoformat(), *rest)
+
+    def identity(self, key: Key) -> tuple[Any, ...]:
+        """The key fields as the database holds them, from a key."""
+        indicator_id, month, *rest = key
+        return (indicator_id, datetime.date.fromisoformat(month), *rest)
+
+    def label(self, key: Key, reference: str) -> str:
+        return f"{reference} {perf.month_label(datetime.date.fromisoformat(key[1]))}"
+
+    def state_from(self, cells: Sequence[Any]) -> State:
+        """A state from the model's columns (``state_columns`` order) as the database holds
+        them: numbers as plain text, and no precision without a value (``state_of``)."""
+        state = {
+            name: text_of(cell) if name in _NUMBERS else cell
+            for name, cell in zip(self.state_columns, cells, strict=True)
+        }
+        if state["value"] is None:
+            state["places"] = None
+        return tuple(state.values())
+
+    def new_columns(self, rows: list[PlannedRow]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """Columns a new row gets besides its key and state (none by default), and their values
+        for each of ``rows``."""
+        return (), [() for _ in rows]
+
+    def apply(self, plan: Plan, stored: Stored, context: Context) -> None:
+        now = context.at or timezone.now()
+        model, columns = self.model, self.state_columns
+        new_rows = [row for row in plan.rows if row.status == NEW]
+        changed_rows = [row for row in plan.rows if row.status == CHANGED]
+        extra, extras = self.new_columns(new_rows)
+        insert_rows(
+            model,
+            (*self.key_fields, *extra, *columns, "updated_at"),
+            [
+                (*self.identity(row.key), *more, *_columns(row.after, columns), now)
+                for row, more in zip(new_rows, extras, strict=True)
+            ],
+        )
+        ids = self._new_ids(new_rows)
+        update_rows(
+            model,
+            (*columns, "updated_at"),
+            [(stored[row.key][0], *_columns(row.after, columns), now) for row in changed_rows],
+        )
+        row_ids = [ids[row.key] for row in new_rows] + [stored[row.key][0] for row in changed_rows]
+        user_id = getattr(context.user, "pk", None)
+        upload_id = getattr(context.upload, "pk", None)
+        source = context.source[:255]
+        sides = tuple(f"{side}_{column}" for side in ("old", "new") for column in columns)
+        insert_rows(
+            self.revision_model,
+            (self.revision_key, "changed_at", "changed_by", "source", "upload", "is_new", *sides),
+            [
+                (
+                    row_id,
+                    now,
+                    user_id,
+                    source,
+                    upload_id,
+                    row.before is None,
+                    *_columns(row.before or self.defaults, columns),
+                    *_columns(row.after, columns),
+                )
+                for row_id, row in zip(row_ids, [*new_rows, *changed_rows], strict=True)
+            ],
+        )
+
+    def _new_ids(self, rows: list[PlannedRow]) -> dict[Key, int]:
+        """The ids of rows just inserted, by their key (unique, and new: none existed)."""
+        if not rows:
+            return {}
+        wanted = {row.key for row in rows}
+        found = self.model.objects.filter(
+            indicator_id__in={key[0] for key in wanted},
+            month__in={datetime.date.fromisoformat(key[1]) for key in wanted},
+        ).values_list("pk", *self.key_fields)
+        ids = {self.key_of(values): pk for pk, *values in found}
+        return {key: ids[key] for key in wanted}
+
+    def revert_plan(self, upload: Any) -> Plan:
+        """Every row the upload wrote, from what it wrote back to what was there before (no
+        figure, ``-``, for a row it created, so that its history stays)."""
+        columns = self.state_columns
+        width = len(self.key_fields)
+        prefix = f"{self.revision_key}__"
+        sides = [f"{side}_{column}" for side in ("old", "new") for column in columns]
+        revisions = self.revision_model.objects.filter(upload=upload).order_by("id")
+        rows = []
+        for reference, is_new, *values in revisions.values_list(
+            f"{prefix}indicator__reference",
+            "is_new",
+            *(prefix + field for field in self.key_fields),
+            *sides,
+        ).iterator(chunk_size=5000):
+            key = self.key_of(values[:width])
+            old, new = values[width : width + len(columns)], values[width + len(columns) :]
+            rows.append(
+                PlannedRow(
+                    0,
+                    key,
+                    self.label(key, reference),
+                    CHANGED,
+                    self.state_from(new),
+                    self.no_figure if is_new else self.state_from(old),
+                )
+            )
+        return Plan(kind=self.name, file_name=f"revert of upload #{upload.pk}", rows=rows)
+
+
+class Figures(WithHistory):
     model = Figure
     period = "month"
     extra = ("note",)
@@ -164,8 +302,12 @@ class Figures(Measured):
     required = ("indicator", "month")
     optional = ("value", "numerator", "denominator", "note")
     key_columns = ("indicator", "month")
-    state_columns = ("value", "marker", "numerator", "denominator", "note", "places")
+    state_columns = FIGURE_COLUMNS
     defaults: State = (None, "", None, None, "", None)
+    revision_model = FigureRevision
+    revision_key = "figure"
+    key_fields = ("indicator", "month")
+    no_figure: State = (None, "-", None, None, "", None)
 
     def read_row(self, reader: RowReader) -> Proposed | None:
         indicator = reader.indicator("indicator", self.references)
@@ -184,83 +326,94 @@ class Figures(Measured):
             (value, marker, numerator, denominator, KEEP if note is None else note, places),
         )
 
-    def period_of(self, key_part: Any) -> Any:
-        return datetime.date.fromisoformat(key_part)
-
-    def key_part(self, period: Any) -> Any:
-        return period.isoformat()
-
     def show(self, key: Key, state: State) -> dict[str, str]:
         return {**self.shown_figure(key[0], state), "note": state[4]}
 
-    def apply(self, plan: Plan, stored: Stored, context: Context) -> None:
-        write_figures(plan, stored, context)
+
+class Breakdowns(WithHistory):
+    """One cell of a breakdown table per row (formats.md ``breakdowns``): the rules and the
+    re-run behaviour of figures, keyed by indicator, month, dimension and category."""
+
+    model = Breakdown
+    period = "month"
+    name = "breakdowns"
+    required = ("indicator", "month", "dimension", "category")
+    optional = ("value", "numerator", "denominator")
+    key_columns = ("indicator", "month", "dimension", "category")
+    state_columns = BREAKDOWN_COLUMNS
+    defaults: State = (None, "", None, None, None)
+    revision_model = BreakdownRevision
+    revision_key = "breakdown"
+    key_fields = ("indicator", "month", "dimension", "category")
+    no_figure: State = (None, "-", None, None, None)
+
+    def read_row(self, reader: RowReader) -> Proposed | None:
+        indicator = reader.indicator("indicator", self.references)
+        month = reader.month("month")
+        dimension = reader.text("dimension", required=True, max_length=100)
+        category = reader.text("category", required=True, max_length=200)
+        if indicator is None:
+            return None
+        measured = self.read_measurement(reader, indicator)
+        if month is None or measured is None or not dimension or not category:
+            return None
+        key = (indicator.id, month.isoformat(), dimension, category)
+        return Proposed(reader.row, key, self.label(key, indicator.reference), measured)
+
+    def label(self, key: Key, reference: str) -> str:
+        return f"{super().label(key, reference)} {key[2]}: {key[3]}"
+
+    def current(self, keys: Sequence[Key], lock: bool = False) -> Stored:
+        if not keys:
+            return {}
+        queryset = Breakdown.objects.filter(
+            indicator_id__in={key[0] for key in keys},
+            month__in={datetime.date.fromisoformat(key[1]) for key in keys},
+        ).order_by()
+        if lock:
+            queryset = queryset.select_for_update()
+        wanted = set(keys)
+        width = len(self.key_fields)
+        stored: Stored = {}
+        for pk, *values in queryset.values_list(
+            "pk", *self.key_fields, *self.state_columns
+        ).iterator(chunk_size=5000):
+            key = self.key_of(values[:width])
+            if key in wanted:
+                stored[key] = (pk, self.state_from(values[width:]))
+        return stored
+
+    def show(self, key: Key, state: State) -> dict[str, str]:
+        return self.shown_figure(key[0], state)
+
+    def new_columns(self, rows: list[PlannedRow]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """Each new cell's ``order``: its row's place among its indicator's breakdown rows,
+        kept from the cells stored already, else after them in the file's order."""
+        indicators = {row.key[0] for row in rows}
+        known: dict[tuple[Any, ...], int] = {}
+        last: dict[int, int] = dict.fromkeys(indicators, 0)
+        for indicator_id, dimension, category, order in Breakdown.objects.filter(
+            indicator_id__in=indicators
+        ).values_list("indicator_id", "dimension", "category", "order"):
+            known.setdefault((indicator_id, dimension, category), order)
+            last[indicator_id] = max(last[indicator_id], order)
+        orders = []
+        for row in rows:
+            indicator_id, _, dimension, category = row.key
+            place = (indicator_id, dimension, category)
+            if place not in known:
+                last[indicator_id] += 1
+                known[place] = last[indicator_id]
+            orders.append((known[place],))
+        return ("order",), orders
 
 
-def write_figures(plan: Plan, stored: Stored, context: Context) -> None:
-    """Insert the new figures, update the changed ones, and a revision for each: the whole
-    history of every figure, whatever wrote it (an upload, its revert)."""
-    now = context.at or timezone.now()
-    new_rows = [row for row in plan.rows if row.status == NEW]
-    changed_rows = [row for row in plan.rows if row.status == CHANGED]
-    insert_rows(
-        Figure,
-        ("indicator", "month", *FIGURE_COLUMNS, "updated_at"),
-        [
-            (row.key[0], datetime.date.fromisoformat(row.key[1]), *_columns(row.after), now)
-            for row in new_rows
-        ],
+def _columns(state: State, columns: Sequence[str]) -> tuple[Any, ...]:
+    """A state's cells as the database takes them: the numbers as Decimals."""
+    return tuple(
+        _number(cell) if name in _NUMBERS else cell
+        for name, cell in zip(columns, state, strict=True)
     )
-    ids = _new_ids(new_rows)
-    update_rows(
-        Figure,
-        (*FIGURE_COLUMNS, "updated_at"),
-        [(stored[row.key][0], *_columns(row.after), now) for row in changed_rows],
-    )
-    figure_ids = [ids[row.key] for row in new_rows] + [stored[row.key][0] for row in changed_rows]
-    user_id = getattr(context.user, "pk", None)
-    upload_id = getattr(context.upload, "pk", None)
-    source = context.source[:255]
-    insert_rows(
-        FigureRevision,
-        ("figure", "changed_at", "changed_by", "source", "upload", "is_new", *REVISION_COLUMNS),
-        [
-            (
-                figure_id,
-                now,
-                user_id,
-                source,
-                upload_id,
-                row.before is None,
-                *_columns(row.before or NO_STATE),
-                *_columns(row.after),
-            )
-            for figure_id, row in zip(figure_ids, [*new_rows, *changed_rows], strict=True)
-        ],
-    )
-
-
-FIGURE_COLUMNS = ("value", "marker", "numerator", "denominator", "note", "places")
-REVISION_COLUMNS = tuple(f"{side}_{column}" for side in ("old", "new") for column in FIGURE_COLUMNS)
-NO_STATE: State = (None, "", None, None, "", None)
-
-
-def _new_ids(rows: list[Any]) -> dict[Key, int]:
-    """The ids of figures just inserted, by their natural key (unique, and new: none existed)."""
-    if not rows:
-        return {}
-    wanted = {row.key for row in rows}
-    found = Figure.objects.filter(
-        indicator_id__in={key[0] for key in wanted},
-        month__in={datetime.date.fromisoformat(key[1]) for key in wanted},
-    ).values_list("pk", "indicator_id", "month")
-    ids = {(indicator_id, month.isoformat()): pk for pk, indicator_id, month in found}
-    return {key: ids[key] for key in wanted}
-
-
-def _columns(state: State) -> tuple[Any, ...]:
-    value, marker, numerator, denominator, note, places = state
-    return (_number(value), marker, _number(numerator), _number(denominator), note, places)
 
 
 def _number(text: str | None) -> Decimal | None:
