@@ -328,14 +328,19 @@ def content_sha256(report: snapshot.Report) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def board_sections(report: snapshot.Report) -> dict[str, snapshot.BoardSection]:
+    """A board report's sections by code (none for a monthly report or an older snapshot)."""
+    board = report.get("board")
+    return {part["code"]: part for part in board["sections"]} if board else {}
+
+
 def changed_parts(signed: snapshot.Report, now: snapshot.Report) -> list[str]:
     """Which parts differ between two snapshots, named as the report names them."""
     changed = []
     if signed["summary"] != now["summary"]:
         changed.append("the performance summary")
     before = {part["code"]: part for part in signed["sections"]}
-    signed_board = {p["code"]: p for p in (signed.get("board") or {}).get("sections", [])}
-    now_board = {p["code"]: p for p in (now.get("board") or {}).get("sections", [])}
+    signed_board, now_board = board_sections(signed), board_sections(now)
     for part in now["sections"]:
         if before.get(part["code"]) != part or signed_board.get(part["code"]) != now_board.get(
             part["code"]
