@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from pdfua import validate
 from pypdf import PdfReader
 
 from indicators.models import ReportingMonth
@@ -49,8 +50,10 @@ NOT_IN_THE_BOARDS_MONTHS = {("4.12.01", "2017-03")}
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[snapshot.Report, str]:
-    """The draft board report's snapshot and its PDF's text, built by the command."""
+def built(
+    django_db_setup, django_db_blocker, tmp_path_factory
+) -> tuple[snapshot.Report, str, bytes]:
+    """The draft board report's snapshot, its PDF's text and the PDF, built by the command."""
     media = tmp_path_factory.mktemp("media")
     with (
         django_db_blocker.unblock(),
@@ -68,10 +71,11 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory) -> tuple[snapsho
                 issue=1, draft=1, created_on=datetime.date(2017, 9, 11), created_by=None
             ),
         )
-        reader = PdfReader(io.BytesIO(Path(path).read_bytes()))
+        content = Path(path).read_bytes()
+        reader = PdfReader(io.BytesIO(content))
         text = flat(" ".join(page.extract_text() for page in reader.pages))
         transaction.set_rollback(True)
-    return report, text
+    return report, text, content
 
 
 def rows(report: snapshot.Report) -> dict[str, snapshot.BoardRow]:
@@ -80,7 +84,7 @@ def rows(report: snapshot.Report) -> dict[str, snapshot.BoardRow]:
 
 
 def test_the_board_layout_and_its_months(built):
-    report, _ = built
+    report, _, _ = built
     assert report["layout"] == "board" and report["board"] is not None
     board = report["board"]
     assert board["months"] == ["Jul-16", "Apr-17", "May-17", "Jun-17"]
@@ -96,7 +100,7 @@ def expected_cell(row: dict[str, str]) -> str:
 
 
 def test_every_figure_and_count_is_the_transcribed_one(built):
-    report, _ = built
+    report, _, _ = built
     printed = rows(report)
     differ = []
     for figure in sample("figures"):
@@ -121,7 +125,7 @@ def test_every_trend_arrow_is_the_printed_one(built):
     """Each quarter month's arrow equals the paper's, except the paper's own slips (against its
     numbers) and where the month before has no figure to compare with (the paper does not print
     March 2017, and May 2017 of 4.10.05 is n/a): the product prints no arrow it cannot compute."""
-    report, _ = built
+    report, _, _ = built
     printed = rows(report)
     figures = {(f["indicator"], f["month"]): f for f in sample("figures")}
     against, without_before, unprinted = set(), set(), set()
@@ -147,7 +151,7 @@ def test_every_trend_arrow_is_the_printed_one(built):
 
 
 def test_every_breakdown_cell_is_the_transcribed_one(built):
-    report, _ = built
+    report, _, _ = built
     assert report["board"] is not None
     cells = {}
     for part in report["board"]["sections"]:
@@ -167,7 +171,7 @@ def test_every_breakdown_cell_is_the_transcribed_one(built):
 
 
 def test_overviews_and_narratives_with_their_authors(built):
-    report, _ = built
+    report, _, _ = built
     assert report["board"] is not None
     printed = rows(report)
     for row in overviews():
@@ -185,7 +189,7 @@ def test_overviews_and_narratives_with_their_authors(built):
 
 
 def test_the_pdf_reads_back(built):
-    report, text = built
+    report, text, _ = built
     assert report["board"] is not None
     for needle in (
         "Corporate Parenting Board",
@@ -211,3 +215,10 @@ def test_the_pdf_reads_back(built):
     for row in overviews():
         words = " ".join(row["overview"].replace("**", "").split()[:6])
         assert words in text, row["indicator"]
+
+
+def test_the_pdfua_checker_finds_nothing(built, tmp_path):
+    path = tmp_path / "board.pdf"
+    path.write_bytes(built[2])
+    found = validate(str(path))
+    assert [(f.rule_id, f.message) for f in found.findings] == []
