@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from .pages import CommentaryRow
 from .services import MAX_TEXT
+
+# The form field of an indicator's Performance Overview: this prefix and its reference.
+COMMENTARY_FIELD = "commentary:"
 
 MARKUP_HELP = (
     "Plain text. A blank line starts a new paragraph; start a line with “- ” for a bullet point; "
@@ -48,10 +53,27 @@ class NarrativeTextForm(forms.Form):
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, action: str = "", can_submit: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        action: str = "",
+        can_submit: bool = False,
+        commentaries: Sequence[CommentaryRow] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("changes", "data_notes"):
+        # One Performance Overview box per indicator the page asks about, after the section's
+        # texts, each labelled with the indicator and its latest figures.
+        self.commentary_references = [row.reference for row in commentaries]
+        for row in commentaries:
+            self.fields[COMMENTARY_FIELD + row.reference] = forms.CharField(
+                label=f"Performance Overview: {row.reference} {row.title}",
+                required=False,
+                max_length=MAX_TEXT,
+                initial=row.text,
+                help_text=f"Latest figures: {row.figures}" if row.figures else "No figures yet.",
+                widget=forms.Textarea(attrs={"rows": 3, "class": "commentary"}),
+            )
+        for name in ("changes", "data_notes", *self.commentary_fields()):
             widget = self.fields[name].widget
             # No maxlength in the browser: it would cut a long paste short without a word. The
             # server refuses an over-long text and gives it back with the message instead;
@@ -66,6 +88,16 @@ class NarrativeTextForm(forms.Form):
             submit = Submit("and_submit", "Submit for approval")
             submit.field_classes = "btn btn-success ms-2"
             self.helper.add_input(submit)
+
+    def commentary_fields(self) -> list[str]:
+        return [COMMENTARY_FIELD + reference for reference in self.commentary_references]
+
+    def commentaries(self) -> dict[str, str] | None:
+        """The cleaned overviews by reference, or ``None`` when the form asked for none (so a
+        save from a page without boxes keeps the commentaries as they are)."""
+        if not self.commentary_references:
+            return None
+        return {r: self.cleaned_data[COMMENTARY_FIELD + r] for r in self.commentary_references}
 
 
 class CommentForm(forms.Form):

@@ -41,6 +41,9 @@ class Narrative(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     changes = models.TextField("significant changes / concerns", blank=True)
     data_notes = models.TextField("data notes", blank=True)
+    # The Performance Overview of each indicator of the section (board reports), by indicator
+    # reference; only indicators with text have a key. Saved with the section text, as one version.
+    commentaries = models.JSONField(default=dict, blank=True)
     # Optimistic locking: the number of the latest NarrativeVersion (0 before any text).
     version = models.PositiveIntegerField(default=0)
     authors = models.ManyToManyField(
@@ -88,6 +91,10 @@ class Narrative(models.Model):
     def has_text(self) -> bool:
         return bool(self.changes.strip())
 
+    def commentary(self, reference: str) -> str:
+        """The Performance Overview of the indicator ``reference`` ("" when none)."""
+        return str((self.commentaries or {}).get(reference, ""))
+
     @property
     def due_date(self) -> datetime.date | None:
         """The next date in the timetable this narrative is waiting for, if any."""
@@ -110,6 +117,9 @@ class NarrativeVersion(models.Model):
     number = models.PositiveIntegerField()
     changes = models.TextField(blank=True)
     data_notes = models.TextField(blank=True)
+    # The indicators' Performance Overviews as saved with this text: {reference: text}. A version
+    # holds the whole set, so a version is the page as it was, and diffs compare like with like.
+    commentaries = models.JSONField(default=dict, blank=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -15,9 +15,10 @@ from django.utils import timezone
 from accounts.access import roles_of
 from accounts.roles import Role
 from indicators import performance as perf
-from indicators.models import ReportingMonth, Section
+from indicators.models import Framework, Indicator, Layout, ReportingMonth, Section
+from indicators.models.catalogue import in_catalogue_order
 from indicators.summary import SummaryRow, build_summary
-from indicators.tables import section_figures
+from indicators.tables import SectionTable, section_figures
 
 from .diffs import diff_html
 from .models import AWAITING_AUTHORS, Action, Narrative, NarrativeVersion, Status, Transition
@@ -78,12 +79,22 @@ def dashboard_rows(reporting_month: ReportingMonth, user: Any) -> list[Dashboard
 
 
 @dataclass(frozen=True)
+class CommentaryDiff:
+    """One indicator's Performance Overview, changed between the two versions compared."""
+
+    reference: str
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
 class Diff:
     base: NarrativeVersion
     label: str
     changes: str
     data_notes: str
     unchanged: bool
+    commentaries: tuple[CommentaryDiff, ...] = ()
 
 
 def diff_base(narrative: Narrative) -> tuple[NarrativeVersion, str] | None:
@@ -114,13 +125,89 @@ def build_diff(narrative: Narrative) -> Diff | None:
     if found is None:
         return None
     base, label = found
+    commentaries = tuple(
+        CommentaryDiff(reference, title, diff_html(old, new))
+        for reference, title, old, new in _commentary_pairs(narrative, base)
+        if old != new
+    )
     return Diff(
         base=base,
         label=label,
         changes=diff_html(base.changes, narrative.changes),
         data_notes=diff_html(base.data_notes, narrative.data_notes),
-        unchanged=(base.changes, base.data_notes) == (narrative.changes, narrative.data_notes),
+        unchanged=(base.changes, base.data_notes) == (narrative.changes, narrative.data_notes)
+        and not commentaries,
+        commentaries=commentaries,
     )
+
+
+def _commentary_pairs(
+    narrative: Narrative, base: NarrativeVersion
+) -> list[tuple[str, str, str, str]]:
+    """(reference, title, old text, new text) of every indicator either version comments on, in
+    the section's order; an indicator no longer in the section goes last, under its reference."""
+    old, new = base.commentaries or {}, narrative.commentaries or {}
+    titles = {i.reference: i.title for i in commentary_indicators(narrative, every=True)}
+    references = [r for r in titles if r in old or r in new]
+    references += sorted((set(old) | set(new)) - set(titles))
+    return [(r, titles.get(r, ""), str(old.get(r, "")), str(new.get(r, ""))) for r in references]
+
+
+def takes_commentaries(framework: Framework) -> bool:
+    """Whether the narrative page asks for a Performance Overview of each indicator: only for a
+    framework printed as a board report, where each indicator's table has its overview beside it.
+    """
+    return framework.layout == Layout.BOARD
+
+
+def commentary_indicators(narrative: Narrative, every: bool = False) -> list[Indicator]:
+    """The indicators of the narrative's section that get a Performance Overview box, in the
+    section's order (none unless the framework ``takes_commentaries``; ``every`` for all)."""
+    if not every and not takes_commentaries(narrative.reporting_month.framework):
+        return []
+    return in_catalogue_order(
+        narrative.section.indicators.filter(retired=False).select_related("parent")
+    )
+
+
+@dataclass(frozen=True)
+class CommentaryRow:
+    """An indicator's box on the narrative page: its latest figures and its overview."""
+
+    reference: str
+    title: str
+    sub_row: bool
+    figures: str
+    text: str
+
+
+# How many of the latest months' figures the page prints beside each overview box.
+COMMENTARY_MONTHS = 3
+
+
+def commentary_rows(narrative: Narrative, table: SectionTable | None) -> list[CommentaryRow]:
+    columns = {c.reference: c for c in table.columns} if table is not None else {}
+    rows = []
+    for indicator in commentary_indicators(narrative):
+        column = columns.get(indicator.reference)
+        figures = ""
+        if column is not None and table is not None:
+            shown = [
+                f"{perf.month_label(m)} {cell.text}"
+                for m, cell in zip(table.months, column.months, strict=True)
+                if m <= table.month and cell.text
+            ][-COMMENTARY_MONTHS:]
+            figures = " · ".join(shown)
+        rows.append(
+            CommentaryRow(
+                reference=indicator.reference,
+                title=indicator.title,
+                sub_row=indicator.parent_id is not None,
+                figures=figures,
+                text=narrative.commentary(indicator.reference),
+            )
+        )
+    return rows
 
 
 def figures_context(narrative: Narrative) -> dict[str, Any]:
@@ -128,9 +215,14 @@ def figures_context(narrative: Narrative) -> dict[str, Any]:
     for writing with the figures in view."""
     month = narrative.reporting_month.month
     rows = _section_rows(narrative.reporting_month.framework, month, narrative.section.code)
+    figures = section_figures(narrative.section, month, {row.indicator_id: row.dot for row in rows})
+    table = figures["table"]
     return {
-        **section_figures(narrative.section, month, {row.indicator_id: row.dot for row in rows}),
+        **figures,
         "points": section_talking_points(narrative, rows),
+        "commentary_rows": commentary_rows(
+            narrative, table if isinstance(table, SectionTable) else None
+        ),
     }
 
 

@@ -1,14 +1,16 @@
 """The samples' published narratives, saved as drafts by their heads of service: April 2020 of
-the Corporate Parenting report, June 2017 of the Corporate Parenting Board."""
+the Corporate Parenting report, June 2017 of the Corporate Parenting Board (with the Performance
+Overview of each indicator, saved with its section's narrative as one version)."""
 
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
-from indicators.models import ReportingMonth
+from indicators.models import Indicator, ReportingMonth
 
 from . import services
 from .models import Narrative
@@ -19,6 +21,10 @@ NARRATIVES_CSV = SAMPLE_DATA / "corporate_parenting_2020-04.csv"
 NARRATIVE_FILES = {
     "Corporate Parenting": NARRATIVES_CSV,
     "Corporate Parenting Board": SAMPLE_DATA / "corporate_parenting_board_2017-06.csv",
+}
+# Each board sample's Performance Overviews (indicator, month, overview).
+OVERVIEW_FILES = {
+    "Corporate Parenting Board": SAMPLE_DATA / "corporate_parenting_board_2017-06_overview.csv",
 }
 
 
@@ -37,10 +43,22 @@ def sample_authors(path: Path) -> dict[str, str]:
     return {row["section"]: row["author"] for row in _rows(path) if row.get("author")}
 
 
+def sample_overviews(path: Path) -> dict[int, dict[str, str]]:
+    """A sample's Performance Overviews by section id: {indicator reference: text}."""
+    texts = {row["indicator"]: row["overview"] for row in _rows(path)}
+    by_section: dict[int, dict[str, str]] = defaultdict(dict)
+    for reference, section_id in Indicator.objects.filter(reference__in=texts).values_list(
+        "reference", "section_id"
+    ):
+        by_section[section_id][reference] = texts[reference]
+    return by_section
+
+
 def save_sample_narratives(reporting_month: ReportingMonth) -> int:
     """Each untouched narrative of the month gets its section's published text, saved as a draft
     by its author (the file's, else the section's first head of service) through the workflow's
-    own verb; returns how many."""
+    own verb, with its indicators' Performance Overviews where the sample has them; returns how
+    many."""
     path = NARRATIVE_FILES.get(reporting_month.framework.name)
     if path is None:
         return 0
@@ -50,6 +68,8 @@ def save_sample_narratives(reporting_month: ReportingMonth) -> int:
         for user in get_user_model().objects.filter(username__in=sample_authors(path).values())
     }
     author_of = sample_authors(path)
+    overviews_path = OVERVIEW_FILES.get(reporting_month.framework.name)
+    overviews = sample_overviews(overviews_path) if overviews_path else {}
     saved = 0
     for narrative in Narrative.objects.filter(
         reporting_month=reporting_month, version=0
@@ -58,6 +78,13 @@ def save_sample_narratives(reporting_month: ReportingMonth) -> int:
         changes, data_notes = texts.get(code, ("", ""))
         author = authors.get(author_of.get(code, "")) or narrative.section.managers.first()
         if changes and author is not None:
-            services.save_text(narrative, author, changes, data_notes, narrative.version)
+            services.save_text(
+                narrative,
+                author,
+                changes,
+                data_notes,
+                narrative.version,
+                overviews.get(narrative.section_id),
+            )
             saved += 1
     return saved

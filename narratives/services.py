@@ -9,7 +9,8 @@ raises ``WorkflowError`` with a message for the person who tried, and changes no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.db import transaction
 import audit
 from accounts.actors import Actor, user_of
 from indicators.models import ReportingMonth
+from indicators.models.catalogue import in_catalogue_order
 
 from .models import NOTIFIED, Action, Narrative, NarrativeVersion, Status, Transition
 from .rules import Verb, actions_for, is_author, why_not, why_not_lock_for_issue, why_not_open
@@ -61,8 +63,11 @@ class WorkflowError(ValueError):
 
 @dataclass(frozen=True)
 class Text:
+    """What one save writes: the section's texts and its indicators' Performance Overviews."""
+
     changes: str
     data_notes: str
+    commentaries: Mapping[str, str] = field(default_factory=dict)
 
 
 class StaleVersion(WorkflowError):
@@ -209,12 +214,16 @@ def create_month_narratives(
                 number=1,
                 changes=source.changes,
                 data_notes=source.data_notes,
+                commentaries=source.commentaries,
                 saved_by=user_of(actor),
                 carried_forward=True,
             )
             narrative.changes, narrative.data_notes = source.changes, source.data_notes
+            narrative.commentaries = source.commentaries
             narrative.version, narrative.status = 1, Status.DRAFT
-            narrative.save(update_fields=["changes", "data_notes", "version", "status"])
+            narrative.save(
+                update_fields=["changes", "data_notes", "commentaries", "version", "status"]
+            )
             _record(
                 narrative,
                 actor,
@@ -229,9 +238,18 @@ def create_month_narratives(
 
 @transaction.atomic
 def save_text(
-    narrative: Narrative, user: Actor, changes: str, data_notes: str, base_version: int
+    narrative: Narrative,
+    user: Actor,
+    changes: str,
+    data_notes: str,
+    base_version: int,
+    commentaries: Mapping[str, str] | None = None,
 ) -> Narrative:
     """Save a new version of the text, written from version ``base_version``.
+
+    ``commentaries`` ({indicator reference: Performance Overview}) replaces the section's
+    commentaries as a whole (a blank text removes one); ``None`` keeps them as they are, for pages
+    that do not ask for them. Each reference must be an indicator of the section.
 
     Only the section's authors, only while not started, a draft or returned, never when locked.
     Raises ``StaleVersion`` (nothing saved) when someone saved since ``base_version``. The first
@@ -242,12 +260,13 @@ def save_text(
     # The rules let only the section's authors save: a person, never the system.
     author = user_of(user)
     assert author is not None
-    yours = Text(_clean(changes), _clean(data_notes))
+    kept = locked.commentaries if commentaries is None else _commentaries(locked, commentaries)
+    yours = Text(_clean(changes), _clean(data_notes), kept)
     if len(yours.changes) > MAX_TEXT or len(yours.data_notes) > MAX_TEXT:
         raise WorkflowError(f"Each text may be at most {MAX_TEXT:,} characters.")
     if base_version != locked.version:
         raise StaleVersion(locked, yours, locked.current_version())
-    if yours == Text(locked.changes, locked.data_notes):
+    if yours == Text(locked.changes, locked.data_notes, locked.commentaries):
         return _done(narrative, locked)
     locked.version += 1
     version = NarrativeVersion.objects.create(
@@ -255,21 +274,61 @@ def save_text(
         number=locked.version,
         changes=yours.changes,
         data_notes=yours.data_notes,
+        commentaries=dict(yours.commentaries),
         saved_by=author,
     )
     locked.changes, locked.data_notes, locked.updated_by = yours.changes, yours.data_notes, author
+    locked.commentaries = dict(yours.commentaries)
     started = locked.status == Status.NOT_STARTED
     if started:
         locked.status = Status.DRAFT
     locked.save(
-        update_fields=["changes", "data_notes", "version", "status", "updated_by", "updated_at"]
+        update_fields=[
+            "changes",
+            "data_notes",
+            "commentaries",
+            "version",
+            "status",
+            "updated_by",
+            "updated_at",
+        ]
     )
     # A manager added to the section after the month opened becomes an author by writing.
     locked.authors.add(author)
     if started:
         _record(locked, user, Action.START, Status.NOT_STARTED, version=version)
-    audit.record(user, "narrative.saved", locked, version=version.number)
+    audit.record(
+        user,
+        "narrative.saved",
+        locked,
+        version=version.number,
+        commentaries=sorted(yours.commentaries),
+    )
     return _done(narrative, locked)
+
+
+def _commentaries(narrative: Narrative, texts: Mapping[str, str]) -> dict[str, str]:
+    """``texts`` cleaned, blanks dropped, checked against the section's indicators and the limit.
+
+    In the section's indicator order, so a version's JSON reads in report order."""
+    order = [
+        indicator.reference
+        for indicator in in_catalogue_order(narrative.section.indicators.select_related("parent"))
+    ]
+    unknown = sorted(set(texts) - set(order))
+    if unknown:
+        raise WorkflowError(
+            f"Not an indicator of {narrative.section.title}: {', '.join(unknown)}."
+            " Nothing was saved."
+        )
+    cleaned = {reference: _clean(texts.get(reference, "")) for reference in order}
+    for reference, text in cleaned.items():
+        if len(text) > MAX_TEXT:
+            raise WorkflowError(
+                f"The Performance Overview of {reference} may be at most {MAX_TEXT:,} characters;"
+                " nothing was saved."
+            )
+    return {reference: text for reference, text in cleaned.items() if text}
 
 
 def _clean(text: str) -> str:
@@ -288,12 +347,17 @@ def submit(narrative: Narrative, user: Actor) -> Narrative:
 
 @transaction.atomic
 def save_and_submit(
-    narrative: Narrative, user: Actor, changes: str, data_notes: str, base_version: int
+    narrative: Narrative,
+    user: Actor,
+    changes: str,
+    data_notes: str,
+    base_version: int,
+    commentaries: Mapping[str, str] | None = None,
 ) -> Narrative:
     """Submit what is in the author's editor: saved as a version first (when it differs from the
     saved text), then submitted. All or nothing: refused, nothing is saved or submitted, and the
     page gives the text back."""
-    save_text(narrative, user, changes, data_notes, base_version)
+    save_text(narrative, user, changes, data_notes, base_version, commentaries)
     return submit(narrative, user)
 
 

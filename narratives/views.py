@@ -7,7 +7,8 @@ a save from an out-of-date version answers with both texts (409) and overwrites 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from accounts.roles import Role
 from indicators.models import ReportingMonth
 
 from . import pages, services
-from .forms import CommentForm, NarrativeTextForm, ReasonForm
+from .forms import COMMENTARY_FIELD, CommentForm, NarrativeTextForm, ReasonForm
 from .models import Narrative
 from .rules import EDITABLE, Verb, is_author, why_not
 
@@ -47,7 +48,7 @@ def _url(narrative: Narrative, verb: Verb | None = None) -> str:
 
 
 def _refused(
-    request: HttpRequest, narrative: Narrative, reason: str, unsaved: dict[str, str] | None = None
+    request: HttpRequest, narrative: Narrative, reason: str, unsaved: dict[str, Any] | None = None
 ) -> HttpResponse:
     return render(
         request,
@@ -57,21 +58,48 @@ def _refused(
     )
 
 
+def _text_form(
+    narrative: Narrative,
+    data: Mapping[str, Any] | None = None,
+    rows: list[pages.CommentaryRow] | None = None,
+    **initial: Any,
+) -> NarrativeTextForm:
+    """The editor: the section's texts and a Performance Overview box per indicator asked for."""
+    if rows is None:
+        rows = pages.commentary_rows(narrative, None)
+    return NarrativeTextForm(
+        data,
+        initial=initial or None,
+        action=_url(narrative, Verb.SAVE),
+        can_submit=True,
+        commentaries=rows,
+    )
+
+
+def _unsaved(form: NarrativeTextForm, posted: Any) -> dict[str, Any]:
+    """What the author sent, to give back on a refusal: the texts and the overviews written."""
+    written = {r: posted.get(COMMENTARY_FIELD + r, "") for r in form.commentary_references}
+    return {
+        "changes": posted.get("changes", ""),
+        "data_notes": posted.get("data_notes", ""),
+        "commentaries": {reference: text for reference, text in written.items() if text},
+    }
+
+
 def _page(
     request: HttpRequest, narrative: Narrative, status: int = 200, **forms: Any
 ) -> HttpResponse:
     user = request.user
     actions = services.actions_for(narrative, user)
     roles = roles_of(user)
+    figures = pages.figures_context(narrative)
     if Verb.SAVE in actions and "text_form" not in forms:
-        forms["text_form"] = NarrativeTextForm(
-            initial={
-                "changes": narrative.changes,
-                "data_notes": narrative.data_notes,
-                "base_version": narrative.version,
-            },
-            action=_url(narrative, Verb.SAVE),
-            can_submit=True,
+        forms["text_form"] = _text_form(
+            narrative,
+            rows=figures["commentary_rows"],
+            changes=narrative.changes,
+            data_notes=narrative.data_notes,
+            base_version=narrative.version,
         )
     if Verb.REQUEST_CHANGES in actions and "comment_form" not in forms:
         forms["comment_form"] = CommentForm(action=_url(narrative, Verb.REQUEST_CHANGES))
@@ -90,7 +118,7 @@ def _page(
         "transitions": narrative.transitions.select_related("by", "version"),
         "versions": narrative.versions.select_related("saved_by").order_by("-number"),
         "diff": pages.build_diff(narrative) if reviewer else None,
-        **pages.figures_context(narrative),
+        **figures,
         **forms,
     }
     return render(request, "narratives/narrative.html", context, status=status)
@@ -152,11 +180,8 @@ def save(request: SignedInRequest, pk: int) -> HttpResponse:
 def _save(
     request: SignedInRequest, narrative: Narrative, posted: Any, and_submit: bool
 ) -> HttpResponse:
-    form = NarrativeTextForm(posted, action=_url(narrative, Verb.SAVE), can_submit=True)
-    unsaved = {
-        "changes": posted.get("changes", ""),
-        "data_notes": posted.get("data_notes", ""),
-    }
+    form = _text_form(narrative, posted)
+    unsaved = _unsaved(form, posted)
     reason = why_not(Verb.SAVE, narrative, request.user)
     if reason:
         return _refused(request, narrative, reason, unsaved)
@@ -168,7 +193,14 @@ def _save(
     data = form.cleaned_data
     verb = services.save_and_submit if and_submit else services.save_text
     try:
-        verb(narrative, request.user, data["changes"], data["data_notes"], data["base_version"])
+        verb(
+            narrative,
+            request.user,
+            data["changes"],
+            data["data_notes"],
+            data["base_version"],
+            form.commentaries(),
+        )
     except services.StaleVersion as conflict:
         return _conflict(request, narrative, conflict)
     except services.WorkflowError as error:
@@ -190,11 +222,11 @@ def oversized(request: HttpRequest, pk: int, posted: Any, limit: int) -> HttpRes
     narrative = _narrative(pk)
     if not request.user.is_authenticated:
         return redirect_to_login(_url(narrative))
-    unsaved = {"changes": posted.get("changes", ""), "data_notes": posted.get("data_notes", "")}
+    form = _text_form(narrative, posted)
+    unsaved = _unsaved(form, posted)
     reason = why_not(Verb.SAVE, narrative, request.user)
     if reason:
         return _refused(request, narrative, reason, unsaved)
-    form = NarrativeTextForm(posted, action=_url(narrative, Verb.SAVE), can_submit=True)
     form.is_valid()
     messages.error(
         request,
@@ -209,18 +241,28 @@ def _conflict(
 ) -> HttpResponse:
     # The editor starts from *your* text and the saved version number: saving again is a
     # deliberate choice made with both texts in view.
-    form = NarrativeTextForm(
-        initial={
-            "changes": conflict.yours.changes,
-            "data_notes": conflict.yours.data_notes,
-            "base_version": conflict.current_version,
-        },
-        action=_url(narrative, Verb.SAVE),
+    yours = conflict.yours.commentaries
+    rows = [
+        dataclasses.replace(row, text=yours.get(row.reference, ""))
+        for row in pages.commentary_rows(narrative, None)
+    ]
+    form = _text_form(
+        narrative,
+        rows=rows,
+        changes=conflict.yours.changes,
+        data_notes=conflict.yours.data_notes,
+        base_version=conflict.current_version,
     )
+    theirs = conflict.theirs.commentaries if conflict.theirs else {}
+    compared = [
+        (row.reference, row.title, yours.get(row.reference, ""), theirs.get(row.reference, ""))
+        for row in rows
+        if yours.get(row.reference, "") or theirs.get(row.reference, "")
+    ]
     return render(
         request,
         "narratives/conflict.html",
-        {"narrative": narrative, "conflict": conflict, "text_form": form},
+        {"narrative": narrative, "conflict": conflict, "text_form": form, "compared": compared},
         status=409,
     )
 

@@ -17,12 +17,12 @@ from accounts.people import name_of
 from indicators import charts
 from indicators import performance as perf
 from indicators.benchmarking import latest_comparisons
-from indicators.models import Framework, Indicator, ReportingMonth
+from indicators.models import Framework, Indicator, Layout, ReportingMonth
 from indicators.summary import BLANK, MEASURES, SummaryRow, build_summary
 from indicators.tables import build_section_table, table_months
 from narratives.models import Action, Narrative, Status, Transition
 
-from . import papers, snapshot
+from . import board, papers, snapshot
 from .models import CombinedChart, CouncilSettings, PaperDetails, ReportSettings
 
 # Used only while a framework has no report settings: its name, never a council's words.
@@ -131,7 +131,11 @@ def combined_charts(framework: Framework) -> dict[int, list[tuple[str, str, list
     return combined
 
 
-def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]:
+def section_parts(
+    reporting_month: ReportingMonth, figures: bool = True
+) -> list[snapshot.SectionPart]:
+    """Each section's part of the monthly report; without ``figures`` only its narrative (a
+    board report prints its own tables: ``board``)."""
     narratives = {
         n.section_id: n for n in Narrative.objects.filter(reporting_month=reporting_month)
     }
@@ -145,6 +149,20 @@ def section_parts(reporting_month: ReportingMonth) -> list[snapshot.SectionPart]
     combined = combined_charts(reporting_month.framework)
     parts: list[snapshot.SectionPart] = []
     for section in reporting_month.framework.ordered_sections().prefetch_related("managers"):
+        if not figures:
+            parts.append(
+                {
+                    "code": section.code,
+                    "title": section.title,
+                    "definition": section.definition,
+                    "managers": sorted(name_of(m) for m in section.managers.all()),
+                    "narrative": narrative_text(narratives.get(section.id), approvals),
+                    "columns": [],
+                    "charts": [],
+                    "comparisons": [],
+                }
+            )
+            continue
         table = build_section_table(section, reporting_month.month)
         months = [perf.month_label(m) for m in table.months]
         # Series in the table's order, whatever order the admin listed them in.
@@ -281,14 +299,24 @@ def assemble(
     framework = reporting_month.framework
     month = reporting_month.month
     year = perf.financial_year(month)
-    sections = section_parts(reporting_month)
+    is_board = framework.layout == Layout.BOARD
+    sections = section_parts(reporting_month, figures=not is_board)
     groups, summary = summary_groups(reporting_month)
+    board_part = None
+    if is_board:
+        # A board report has no performance summary: its figures are the board's own tables.
+        groups = []
+        board_part = board.board_of(
+            reporting_month, {part["code"]: part["narrative"] for part in sections}
+        )
     wording = settings_of(framework)
     council = council_of()
     council["name"] = council_name(framework)
     council["department"] = council["department"] or framework.department
     return {
         "schema": snapshot.SCHEMA,
+        "layout": framework.layout,
+        "board": board_part,
         "framework": framework.name,
         "council": council,
         "panel": framework.board,
@@ -340,14 +368,23 @@ def content_sha256(report: snapshot.Report) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def board_sections(report: snapshot.Report) -> dict[str, snapshot.BoardSection]:
+    """A board report's sections by code (none for a monthly report or an older snapshot)."""
+    board = report.get("board")
+    return {part["code"]: part for part in board["sections"]} if board else {}
+
+
 def changed_parts(signed: snapshot.Report, now: snapshot.Report) -> list[str]:
     """Which parts differ between two snapshots, named as the report names them."""
     changed = []
     if signed["summary"] != now["summary"]:
         changed.append("the performance summary")
     before = {part["code"]: part for part in signed["sections"]}
+    signed_board, now_board = board_sections(signed), board_sections(now)
     for part in now["sections"]:
-        if before.get(part["code"]) != part:
+        if before.get(part["code"]) != part or signed_board.get(part["code"]) != now_board.get(
+            part["code"]
+        ):
             changed.append(part["title"])
     if signed["paper"] != now["paper"]:
         changed.append("the covering paper")

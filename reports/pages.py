@@ -142,6 +142,41 @@ def _comparison_figures(part: snapshot.SectionPart) -> list[dict[str, Any]]:
     ]
 
 
+def html_board(report: snapshot.Report) -> dict[str, Any]:
+    """A board report's sections with what its HTML version needs ready to print: the column
+    headings (each quarter month followed by its trend), each row's cells paired with their
+    trends, overviews and narratives as HTML."""
+    board = report["board"]
+    assert board is not None
+    start = board["trend_from"]
+    sections = []
+    for part in board["sections"]:
+        rows = []
+        for row in part["rows"]:
+            cells: list[dict[str, Any]] = []
+            for n, text in enumerate(snapshot.printed_cells(row)):
+                cells.append({"text": text})
+                if n >= start:
+                    cells.append({"dot": row["trends"][n - start]})
+            rows.append({**row, "shown": cells, "overview_html": render_markup(row["overview"])})
+        sections.append(
+            {
+                **part,
+                "rows": rows,
+                "changes_html": render_markup(part["narrative"]["changes"]),
+                "notes_html": render_markup(part["narrative"]["data_notes"]),
+                "approved_on": snapshot.date_text(part["narrative"]["approved_at"]),
+            }
+        )
+    return {
+        "board": board,
+        "board_headings": snapshot.board_headings(board),
+        "board_sections": sections,
+        "meeting": snapshot.date_text(board["meeting"]),
+        "introduction_html": render_markup(board["introduction"]),
+    }
+
+
 def html_report(report: dict) -> dict[str, Any]:
     """The read-online page's context: the snapshot in today's shape, its sections, dates and
     the charts' data for static/cpp/charts.js."""
@@ -157,6 +192,7 @@ def html_report(report: dict) -> dict[str, Any]:
             chart for part in sections for chart in [*part["figures"], *part["comparison_figures"]]
         ],
         "cover_note_html": render_markup(current["cover_note"]),
+        **(html_board(current) if current["layout"] == "board" else {}),
     }
 
 

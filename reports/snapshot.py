@@ -16,7 +16,9 @@ from typing import Any, TypedDict
 from indicators.charts import Chart
 
 # Bump when the shape changes; renderers refuse a snapshot of a shape they do not know, and read
-# an older one through ``upgrade``.
+# an older one through ``upgrade_…`` (an issued edition's stored snapshot is never rewritten).
+# 3: ``layout`` and ``board`` (the board report of seed 004) and each section's neighbour
+# ``comparisons``; older snapshots are monthly, with no comparisons.
 SCHEMA = 3
 
 
@@ -160,8 +162,71 @@ class Edition(TypedDict):
     signed_off_on: str  # ISO date, or ""
 
 
+class Manager(TypedDict):
+    name: str
+    role: str  # the role title printed beside the name ("Head of Service - Corporate Parenting")
+
+
+class BoardRow(TypedDict):
+    """One indicator row of a board section table."""
+
+    reference: str
+    title: str
+    sub_row: bool  # printed indented under its parent ("a. Foster Care")
+    cells: list[str]  # one per ``Board.months``: "82.4% (14)" with counts; "" for no figure
+    trends: list[Dot]  # one per month from ``Board.trend_from``, against the month before
+    target: str  # the year's target as the catalogue writes it ("65%+"), or ""
+    tables: list[int]  # numbers of its breakdown tables, printed "See table 1" when no figures
+    overview: str  # the Performance Overview, in the narrative markup
+
+
+class BreakdownRow(TypedDict):
+    category: str
+    cells: list[str]  # one per ``Board.months``
+
+
+class BreakdownTable(TypedDict):
+    number: int  # "Table 1", counted within the section as the report does
+    reference: str
+    title: str
+    dimension: str
+    rows: list[BreakdownRow]
+
+
+class BoardSection(TypedDict):
+    code: str
+    title: str
+    theme: str
+    managers: list[Manager]
+    rows: list[BoardRow]
+    tables: list[BreakdownTable]
+    narrative: NarrativeText
+    author: str  # who saved the narrative's text: the Head of Service Narrative's heading
+    author_role: str
+
+
+class KeyLine(TypedDict):
+    arrow: str
+    tone: str
+    words: str  # "Increasing and higher is better", …
+
+
+class Board(TypedDict):
+    """The board report (``layout`` "board"): themes, quarter columns with trends, overviews."""
+
+    board: str  # "Corporate Parenting Board"
+    meeting: str  # ISO date of the meeting (the month's panel date), or ""
+    introduction: str  # the framework's cover wording, in the narrative markup
+    months: list[str]  # "Jul-16", "Apr-17", "May-17", "Jun-17"
+    trend_from: int  # the index in ``months`` of the first month printed with its trend
+    key: list[KeyLine]
+    sections: list[BoardSection]
+
+
 class Report(TypedDict):
     schema: int
+    layout: str  # "monthly" or "board" (``indicators.models.Layout``)
+    board: Board | None
     framework: str
     council: Council
     panel: str  # "Corporate Parenting Panel"
@@ -182,6 +247,26 @@ class Report(TypedDict):
     paper: Paper
 
 
+def printed_cells(row: BoardRow) -> list[str]:
+    """The figure cells a board row prints: "See table 1" in the first when the indicator's
+    figures are its breakdown tables (the PDF and the HTML version print the same)."""
+    texts = list(row["cells"])
+    if row["tables"] and texts and not any(texts):
+        texts[0] = "See table " + ", ".join(str(n) for n in row["tables"])
+    return texts
+
+
+def board_headings(board: Board) -> list[str]:
+    """The figure columns' headings of a board table: each month, a trend after each month
+    from ``trend_from`` ("Trend Apr-17")."""
+    headings: list[str] = []
+    for n, month in enumerate(board["months"]):
+        headings.append(month)
+        if n >= board["trend_from"]:
+            headings.append(f"Trend {month}")
+    return headings
+
+
 class SchemaError(ValueError):
     """A snapshot this version cannot draw."""
 
@@ -195,13 +280,13 @@ def current(report: Mapping[str, Any]) -> Report:
     if schema == 2:
         return upgrade_2(dict(report))
     if schema == 1:
-        return upgrade_2(upgrade_1(dict(report)))  # type: ignore[arg-type]
+        return upgrade_2(upgrade_1(dict(report)))
     raise SchemaError(
         f"unknown snapshot schema {schema!r} (this version draws schemas 1 to {SCHEMA})"
     )
 
 
-def upgrade_1(old: dict) -> Report:
+def upgrade_1(old: dict) -> dict:
     """A schema 1 snapshot in the schema 2 shape, printing exactly what it held: its own twelve
     months, no counts (it had none), each chart as one series, the paper's later fields empty."""
     report = copy.deepcopy(old)
@@ -252,13 +337,15 @@ def upgrade_1(old: dict) -> Report:
     paper.pop("implications", None)
     report["paper"] = paper
     report["schema"] = 2
-    return report  # type: ignore[return-value]
+    return report
 
 
 def upgrade_2(old: dict) -> Report:
-    """A schema 2 snapshot in the schema 3 shape: it printed no neighbour comparisons, and
-    still prints none."""
+    """A schema 2 snapshot in the schema 3 shape: a monthly report, as every one then was, with
+    no neighbour comparisons (it printed none, and still prints none)."""
     report = copy.deepcopy(old)
+    report["layout"] = "monthly"
+    report["board"] = None
     for part in report["sections"]:
         part.setdefault("comparisons", [])
     report["schema"] = SCHEMA

@@ -210,6 +210,6 @@ def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     """The edition as an accessible web page, from the same frozen snapshot as its PDF."""
     edition = _edition(request, pk)
-    return render(
-        request, "reports/read.html", {"edition": edition, **pages.html_report(edition.snapshot)}
-    )
+    context = pages.html_report(edition.snapshot)
+    template = "reports/read_board.html" if "board" in context else "reports/read.html"
+    return render(request, template, {"edition": edition, **context})

@@ -531,6 +531,8 @@ def make_report(
         )
     return {
         "schema": snapshot.SCHEMA,
+        "layout": "monthly",
+        "board": None,
         "framework": "Corporate Parenting",
         "council": {
             "name": "",

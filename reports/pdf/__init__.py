@@ -9,7 +9,12 @@ __all__ = ["Rendered", "render_paper", "render_report"]
 
 
 def render_report(report: snapshot.Report) -> Rendered:
-    """The monthly performance report: cover, performance summary and one part per section."""
+    """The report in its framework's layout: the monthly performance report (cover, performance
+    summary and one part per section) or the board report (``board``)."""
+    if snapshot.current(report)["layout"] == "board":
+        from . import board
+
+        return board.render(report)
     from . import report as renderer
 
     return renderer.render(report)
