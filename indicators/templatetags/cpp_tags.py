@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import performance as perf
@@ -78,37 +78,33 @@ def summary_row(
     Written here rather than as tags, filters and includes in the template: through the
     template engine a thousand rows of twenty-four cells were most of the page's time.
     """
+    e = conditional_escape  # one call per cell: format_html for each was a third of the rows' time
     ytd = row.ytd
-    partial = format_html(' <small class="partial">({})</small>', ytd.partial_note)
-    cells = [
-        format_html(
-            '<td>{}</td><td class="sticky-col"><a href="{}">{}</a></td><td>{}</td><td>{}</td>',
-            row.reference,
-            reverse("indicators:indicator", args=[row.reference]),
-            row.title,
-            row.polarity.value,
-            row.unit,
-        ),
-        format_html_join(
-            "",
-            '<td class="num">{}</td>',
-            (
-                (figure_text(cell.text, restated.get((row.indicator_id, month))),)
-                for cell, month in zip(row.months, months, strict=True)
-            ),
-        ),
-        format_html('<td class="num">{}{}</td>', ytd.text, partial if ytd.partial else ""),
-        _partial("_dot.html", row.dot),
-        _partial("_rag.html", row.rag),
-        format_html("<td>{}</td><td>{}</td><td>{}</td>", row.red, row.amber, row.green),
-        format_html_join("", '<td class="num">{}</td>', ((cell.text,) for cell in row.outturns)),
-        format_html_join(
-            "",
-            '<td class="num">{}</td>',
-            ((row.benchmarks.get(measure, BLANK).text,) for measure in measures),
-        ),
+    partial = f' <small class="partial">({e(ytd.partial_note)})</small>' if ytd.partial else ""
+    link = reverse("indicators:indicator", args=[row.reference])
+    numbers = [
+        figure_text(cell.text, restated.get((row.indicator_id, month)))
+        for cell, month in zip(row.months, months, strict=True)
     ]
-    return format_html("<tr>{}</tr>", mark_safe("".join(cells)))
+    html = "".join(
+        [
+            f"<tr><td>{e(row.reference)}</td>",
+            f'<td class="sticky-col"><a href="{e(link)}">{e(row.title)}</a></td>',
+            f"<td>{e(row.polarity.value)}</td><td>{e(row.unit)}</td>",
+            *(f'<td class="num">{text}</td>' for text in numbers),
+            f'<td class="num">{e(ytd.text)}{partial}</td>',
+            _partial("_dot.html", row.dot),
+            _partial("_rag.html", row.rag),
+            f"<td>{e(row.red)}</td><td>{e(row.amber)}</td><td>{e(row.green)}</td>",
+            *(f'<td class="num">{e(cell.text)}</td>' for cell in row.outturns),
+            *(
+                f'<td class="num">{e(row.benchmarks.get(measure, BLANK).text)}</td>'
+                for measure in measures
+            ),
+            "</tr>",
+        ]
+    )
+    return mark_safe(html)
 
 
 @register.inclusion_tag("indicators/_dot.html")
