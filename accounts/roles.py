@@ -24,6 +24,8 @@ CATALOGUE_MODELS = (
     "figurerevision",
     "outturn",
     "benchmark",
+    "breakdown",
+    "breakdownrevision",
 )
 
 
@@ -45,9 +47,9 @@ def ensure_roles() -> dict[Role, Group]:
         [
             *catalogue.exclude(
                 codename__in=[
-                    "add_figurerevision",
-                    "change_figurerevision",
-                    "delete_figurerevision",
+                    f"{verb}_{model}"
+                    for verb in ("add", "change", "delete")
+                    for model in ("figurerevision", "breakdownrevision")
                 ]
             ),
             *report_settings,

@@ -15,7 +15,9 @@ from import_export.admin import ExportMixin
 from . import performance as perf
 from .exports import (
     BenchmarkExport,
+    BreakdownExport,
     FigureExport,
+    FrameworkExport,
     IndicatorExport,
     OutturnExport,
     SectionExport,
@@ -23,12 +25,15 @@ from .exports import (
 )
 from .models import (
     Benchmark,
+    Breakdown,
+    BreakdownRevision,
     Figure,
     FigureRevision,
     Framework,
     FrameworkSection,
     Indicator,
     Outturn,
+    Revision,
     Section,
     Target,
 )
@@ -41,7 +46,8 @@ class FrameworkSectionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [FrameworkExport]
     list_display = ["name", "layout", "board", "department", "dot_convention"]
     search_fields = ["name", "board"]
     fieldsets = [
@@ -148,9 +154,34 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+class BreakdownRevisionInline(RevisionInline):
+    model = BreakdownRevision  # type: ignore[assignment]
+
+
+class RevisedAdmin(ExportMixin, admin.ModelAdmin):
+    """A measurement whose every change here is kept as a revision, as an import's is."""
+
+    revision_model: type[Revision]
+    revision_key: str  # the revision's foreign key to the measurement
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        old = self.model.objects.get(pk=obj.pk).state() if change else None
+        keep_typed_places(obj, form)
+        super().save_model(request, obj, form, change)
+        if old != obj.state():
+            self.revision_model._default_manager.create(
+                **{self.revision_key: obj},
+                changed_by=request.user,
+                source="admin",
+                **self.revision_model.columns_of(old, obj.state()),
+            )
+
+
 @admin.register(Figure)
-class FigureAdmin(ExportMixin, admin.ModelAdmin):
+class FigureAdmin(RevisedAdmin):
     resource_classes = [FigureExport]
+    revision_model = FigureRevision
+    revision_key = "figure"
     list_display = ["indicator", "month", "display", "numerator", "denominator", "updated_at"]
     list_filter = ["month", "indicator__section", "marker"]
     search_fields = ["indicator__reference", "indicator__title", "note"]
@@ -159,26 +190,32 @@ class FigureAdmin(ExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["indicator"]
     inlines = [RevisionInline]
 
-    def save_model(self, request: HttpRequest, obj: Figure, form: Any, change: bool) -> None:
-        old = Figure.objects.get(pk=obj.pk).state() if change else None
-        keep_typed_places(obj, form)
-        super().save_model(request, obj, form, change)
-        if old != obj.state():
-            FigureRevision.objects.create(
-                figure=obj,
-                changed_by=request.user,
-                source="admin",
-                **FigureRevision.columns_of(old, obj.state()),  # type: ignore[arg-type]
-            )
+
+@admin.register(Breakdown)
+class BreakdownAdmin(RevisedAdmin):
+    resource_classes = [BreakdownExport]
+    revision_model = BreakdownRevision
+    revision_key = "breakdown"
+    list_display = [
+        "indicator",
+        "dimension",
+        "category",
+        "month",
+        "display",
+        "numerator",
+        "denominator",
+        "order",
+    ]
+    list_filter = ["month", "dimension", "indicator__section"]
+    search_fields = ["indicator__reference", "indicator__title", "dimension", "category"]
+    date_hierarchy = "month"
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+    inlines = [BreakdownRevisionInline]
 
 
-@admin.register(FigureRevision)
-class FigureRevisionAdmin(admin.ModelAdmin):
-    list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
-    list_filter = ["source", "changed_by", "figure__indicator__section"]
-    search_fields = ["figure__indicator__reference", "source"]
-    list_select_related = ["figure__indicator", "changed_by"]
-    date_hierarchy = "changed_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History: read, never written here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -188,6 +225,31 @@ class FigureRevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(FigureRevision)
+class FigureRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["figure", "changed_at", "changed_by", "source", "old_display", "new_display"]
+    list_filter = ["source", "changed_by", "figure__indicator__section"]
+    search_fields = ["figure__indicator__reference", "source"]
+    list_select_related = ["figure__indicator", "changed_by"]
+    date_hierarchy = "changed_at"
+
+
+@admin.register(BreakdownRevision)
+class BreakdownRevisionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "breakdown",
+        "changed_at",
+        "changed_by",
+        "source",
+        "old_display",
+        "new_display",
+    ]
+    list_filter = ["source", "changed_by", "breakdown__indicator__section"]
+    search_fields = ["breakdown__indicator__reference", "breakdown__category", "source"]
+    list_select_related = ["breakdown__indicator", "changed_by"]
+    date_hierarchy = "changed_at"
 
 
 def keep_typed_places(measurement: Any, form: Any) -> None:

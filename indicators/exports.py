@@ -18,6 +18,7 @@ from import_export import fields, resources
 from . import performance as perf
 from .importing.cells import escape_cell
 from .importing.kinds import KINDS
+from .importing.kinds.catalogue import Frameworks
 from .measurements import plain_number
 from .models import Benchmark, Breakdown, Figure, FrameworkSection, Indicator, Outturn, Target
 from .models.catalogue import Framework, in_catalogue_order
@@ -57,29 +58,11 @@ def _column(attribute: str, name: str) -> fields.Field:
 
 
 class FrameworkExport(resources.ModelResource):
-    name = _column("name", "name")
-    layout = _column("layout", "layout")
-    dot_convention = _column("dot_convention", "dot_convention")
-    months_shown = _column("months_shown", "months_shown")
-    value_style = _column("value_style", "value_style")
-    board = _column("board", "board")
-    council = _column("council", "council")
-    cover_wording = _column("cover_wording", "cover_wording")
-    department = _column("department", "department")
+    """Each column is the framework's field of that name."""
 
     class Meta:
         model = Framework
-        fields = (
-            "name",
-            "layout",
-            "dot_convention",
-            "months_shown",
-            "value_style",
-            "board",
-            "council",
-            "cover_wording",
-            "department",
-        )
+        fields = Frameworks.required + Frameworks.optional
         export_order = fields
 
     def get_queryset(self) -> QuerySet[Any]:

@@ -65,20 +65,46 @@ BOARD = Sample(
 SAMPLES = (MONTHLY, BOARD)
 
 
-def without_column(content: bytes, column: str) -> bytes:
-    """The CSV without one column: the managers are demo accounts that --no-accounts omits."""
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    index = rows[0].index(column)
+def _rows_of(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def _csv_of(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
-    csv.writer(out).writerows([row[:index] + row[index + 1 :] for row in rows])
+    csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8")
 
 
-def sample_files() -> list[tuple[str, Path]]:
+def without_column(content: bytes, column: str) -> bytes:
+    """The CSV without one column: the managers are demo accounts that --no-accounts omits."""
+    rows = _rows_of(content)
+    index = rows[0].index(column)
+    return _csv_of([row[:index] + row[index + 1 :] for row in rows])
+
+
+def only_rows(content: bytes, column: str, value: str) -> bytes:
+    """The CSV with only the rows whose ``column`` is ``value`` (and its header)."""
+    header, *rows = _rows_of(content)
+    index = header.index(column)
+    return _csv_of([header, *(row for row in rows if row[index] == value)])
+
+
+def samples_named(only: str | None = None) -> tuple[Sample, ...]:
+    """The samples, or only the one of framework ``only``; ValueError naming them if none is."""
+    if only is None:
+        return SAMPLES
+    chosen = tuple(sample for sample in SAMPLES if sample.framework == only)
+    if not chosen:
+        names = ", ".join(f"'{sample.framework}'" for sample in SAMPLES)
+        raise ValueError(f"no sample framework '{only}': the samples are {names}")
+    return chosen
+
+
+def sample_files(only: str | None = None) -> list[tuple[str, Path]]:
     """(kind, path) of every sample file in load order: the frameworks, then each sample's
-    files in the order of their kinds."""
+    files in the order of their kinds (only the sample of framework ``only`` when given)."""
     files = [("frameworks", FRAMEWORKS_FILE)]
-    for sample in SAMPLES:
+    for sample in samples_named(only):
         for kind in LOAD_ORDER:
             path = sample.folder / f"{kind.name}.csv"
             if kind.name != "frameworks" and path.exists():
@@ -86,15 +112,20 @@ def sample_files() -> list[tuple[str, Path]]:
     return files
 
 
-def load_sample_files(user: Any, managers: bool = True) -> list[tuple[Plan, str]]:
+def load_sample_files(
+    user: Any, managers: bool = True, only: str | None = None
+) -> list[tuple[Plan, str]]:
     """Import each sample file through the importers, in load order: each file's plan and what
     became of it (its summary, or why it was refused); stops at the first file refused.
-    ``managers`` False leaves out the sections' managers (the demo accounts)."""
+    ``managers`` False leaves out the sections' managers (the demo accounts); ``only`` loads
+    only the sample of that framework."""
     results = []
-    for kind, path in sample_files():
+    for kind, path in sample_files(only):
         content = path.read_bytes()
         if not managers and kind == "sections":
             content = without_column(content, "managers")
+        if only is not None and kind == "frameworks":
+            content = only_rows(content, "name", only)
         plan, applied = import_file(kind, path.name, content, user)
         refusal = (
             ""

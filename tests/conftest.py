@@ -10,22 +10,41 @@ from django.core.management import call_command
 from audit import triggers
 from indicators.models import Framework
 
+MONTHLY = "Corporate Parenting"
+
 # The browser fixture (Playwright driving Debian's Chromium).
 pytest_plugins = ["tests.browser", "tests.worker", "tests.oidc"]
 
 
 @pytest.fixture
 def sample(db) -> Framework:
-    """The April 2020 Corporate Parenting sample and the demo accounts."""
-    call_command("load_sample_data", "--no-month", stdout=io.StringIO())
-    return Framework.objects.get(name="Corporate Parenting")
+    """The April 2020 Corporate Parenting sample and the demo accounts (only that sample: the
+    board's doubles the time each test takes to set up; ``samples`` has both)."""
+    call_command("load_sample_data", "--no-month", "--only", MONTHLY, stdout=io.StringIO())
+    return Framework.objects.get(name=MONTHLY)
 
 
 @pytest.fixture
 def sample_month(db):
-    """The whole sample as ``make run`` loads it: April 2020 open, narratives in draft."""
+    """The April 2020 sample as ``make run`` loads it: April 2020 open, narratives in draft."""
+    call_command("load_sample_data", "--only", MONTHLY, stdout=io.StringIO())
+    return Framework.objects.get(name=MONTHLY).months.get()
+
+
+@pytest.fixture
+def samples(db) -> Framework:
+    """Both samples in one database, as ``load_sample_data`` loads them, without their months:
+    returns the Corporate Parenting Board."""
+    call_command("load_sample_data", "--no-month", stdout=io.StringIO())
+    return Framework.objects.get(name="Corporate Parenting Board")
+
+
+@pytest.fixture
+def samples_month(db) -> Framework:
+    """Both samples as ``make run`` loads them, April 2020 and June 2017 open with their
+    narratives in draft: returns the Corporate Parenting Board."""
     call_command("load_sample_data", stdout=io.StringIO())
-    return Framework.objects.get(name="Corporate Parenting").months.get()
+    return Framework.objects.get(name="Corporate Parenting Board")
 
 
 @pytest.fixture(autouse=True)

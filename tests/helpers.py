@@ -8,12 +8,16 @@ import io
 from openpyxl import Workbook
 
 from accounts.actors import SYSTEM, Actor
+from indicators.importing.kinds.catalogue import Frameworks
 from indicators.importing.pipeline import import_file
 from indicators.importing.plan import Plan
 from indicators.models import (
     Benchmark,
+    Breakdown,
+    BreakdownRevision,
     Figure,
     FigureRevision,
+    Framework,
     FrameworkSection,
     Indicator,
     Outturn,
@@ -41,7 +45,8 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 def database_state() -> dict[str, list[tuple[object, ...]]]:
     """Everything an import can write, in a comparable form."""
     return {
-        "sections": sorted(Section.objects.values_list("code", "title", "definition")),
+        "frameworks": sorted(Framework.objects.values_list(*Frameworks().columns)),
+        "sections": sorted(Section.objects.values_list("code", "title", "definition", "theme")),
         "placements": sorted(
             FrameworkSection.objects.values_list("framework_id", "section_id", "order")
         ),
@@ -86,6 +91,21 @@ def database_state() -> dict[str, list[tuple[object, ...]]]:
         "benchmarks": sorted(
             Benchmark.objects.values_list("indicator_id", "measure", "value", "year", "source")
         ),
+        "breakdowns": sorted(
+            Breakdown.objects.values_list(
+                "indicator_id",
+                "month",
+                "dimension",
+                "category",
+                "order",
+                "value",
+                "marker",
+                "numerator",
+                "denominator",
+                "places",
+            )
+        ),
+        "breakdown_revisions": sorted(BreakdownRevision.objects.values_list("id", flat=False)),
     }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 import audit
 from accounts.actors import SYSTEM
+from accounts.people import role_title_of
 from accounts.roles import Role, ensure_roles
 from audit.models import Event
 from audit.views import PAGE_SIZE, audit_page
@@ -193,9 +194,14 @@ def test_roles_granted_and_revoked_in_the_admin_name_who_did_it(client, sample):
         "groups": [groups[Role.APPROVER].pk],
         "date_joined_0": "2020-04-01",
         "date_joined_1": "09:00:00",
+        # The person's profile, edited with them: the role title a board report prints.
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "0",
+        "profile-0-role_title": "Chair of the Corporate Parenting Panel",
     }
     response = client.post(reverse("admin:auth_user_change", args=[panel.pk]), form)
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert role_title_of(user("panel")) == "Chair of the Corporate Parenting Panel"
     granted, revoked = latest("role.granted"), latest("role.revoked")
     assert (granted.actor, granted.target_id, granted.details) == (
         boss,

@@ -178,7 +178,8 @@ def revisions_of(upload: Upload, limit: int) -> list[Revision]:
     if kind is None:
         return []
     related = f"{kind.revision_key}__indicator"
-    return list(kind.revision_model.objects.filter(upload=upload).select_related(related)[:limit])
+    revisions = kind.revision_model._default_manager.filter(upload=upload)
+    return list(revisions.select_related(related)[:limit])
 
 
 def revert_upload(upload_id: int, actor: Actor) -> Outcome:

@@ -15,7 +15,7 @@ from django.db import transaction
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts, create_demo_managers
 from accounts.roles import Role, ensure_roles
 from indicators.models import Framework, ReportingMonth
-from indicators.samples import SAMPLES, Sample, load_sample_files
+from indicators.samples import Sample, load_sample_files, samples_named
 from indicators.services import open_month
 from narratives.samples import save_sample_narratives
 from reports.sample import load_report_settings
@@ -37,21 +37,38 @@ class Command(BaseCommand):
             action="store_true",
             help="do not open the samples' months with their narratives as drafts",
         )
+        parser.add_argument(
+            "--only",
+            metavar="FRAMEWORK",
+            help="load only the sample of this framework ('Corporate Parenting' or "
+            "'Corporate Parenting Board')",
+        )
 
-    def handle(self, *args: object, no_accounts: bool, no_month: bool, **options: object) -> None:
+    def handle(
+        self,
+        *args: object,
+        no_accounts: bool,
+        no_month: bool,
+        only: str | None = None,
+        **options: object,
+    ) -> None:
         if not no_accounts and not settings.DEMO_ACCOUNTS_ALLOWED:
             raise CommandError(
                 "demo accounts are for local use only (DEBUG is off); use --no-accounts, or set "
                 "DEMO_ACCOUNTS_ALLOWED=true on a machine nobody else can reach"
             )
-        managers = [person for sample in SAMPLES for person in sample.managers()]
+        try:
+            samples = samples_named(only)
+        except ValueError as unknown:
+            raise CommandError(str(unknown)) from unknown
+        managers = [person for sample in samples for person in sample.managers()]
         with transaction.atomic():
             ensure_roles()
             officer = None
             if not no_accounts:
                 officer = create_demo_accounts()["officer"]
                 create_demo_managers(managers)
-            for plan, refusal in load_sample_files(officer, managers=not no_accounts):
+            for plan, refusal in load_sample_files(officer, managers=not no_accounts, only=only):
                 if refusal:
                     for error in plan.errors:
                         self.stderr.write(f"{plan.file_name}: {error}")
@@ -60,7 +77,7 @@ class Command(BaseCommand):
             for line in load_report_settings():
                 self.stdout.write(line)
             if officer is not None and not no_month:
-                for sample in SAMPLES:
+                for sample in samples:
                     self.open_sample_month(sample, officer)
         if not no_accounts:
             self.stdout.write(f"\nDemo accounts (local use only), password '{DEMO_PASSWORD}':")
@@ -68,9 +85,9 @@ class Command(BaseCommand):
                 extra = f" - {', '.join(sections)}" if sections else ""
                 self.stdout.write(f"  {username:<22} {role.value}{extra}")
             for person in managers:
-                sections = person["sections"].replace(";", ", ")
+                codes = person["sections"].replace(";", ", ")
                 self.stdout.write(
-                    f"  {person['username']:<22} {Role.HEAD_OF_SERVICE.value} - {sections}"
+                    f"  {person['username']:<22} {Role.HEAD_OF_SERVICE.value} - {codes}"
                 )
 
     def open_sample_month(self, sample: Sample, officer: Any) -> None:

@@ -38,6 +38,13 @@ from .measured import load_references, text_of
 _CODE = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def _framework_default(column: str) -> str:
+    """What a new framework holds in ``column`` when a file does not say: the model's default."""
+    field = Framework._meta.get_field(column)
+    assert isinstance(field, models.Field)
+    return str(field.get_default())
+
+
 class Frameworks(FileKind):
     """One row per report framework: how its report is laid out and what its cover prints."""
 
@@ -55,7 +62,7 @@ class Frameworks(FileKind):
     )
     key_columns = ("name",)
     state_columns = ("name", *optional)
-    defaults: State = ("", *(str(Framework._meta.get_field(c).get_default()) for c in optional))
+    defaults = ("", *(_framework_default(column) for column in optional))
     choices: ClassVar[dict[str, type[models.TextChoices]]] = {
         "layout": Layout,
         "dot_convention": DotConvention,
@@ -87,9 +94,9 @@ class Frameworks(FileKind):
         enum = self.choices[column]
         text = str(reader.raw(column)).strip()
         if not text:
-            return str(Framework._meta.get_field(column).get_default())
+            return _framework_default(column)
         try:
-            return perf.parse_choice(enum, text).value  # type: ignore[type-var]
+            return perf.parse_choice(enum, text).value
         except ValueError as error:
             reader.fail(column, str(error))
             return KEEP

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ... import performance as perf
 from ...measurements import check_measurement, plain_number
 from ...models import Breakdown, BreakdownRevision, Figure, FigureRevision, Indicator, Outturn
-from ...models.figures import Revision, state_of
+from ...models.figures import state_of
 from ..bulk import insert_rows, update_rows
 from ..cells import Sheet
 from ..plan import CHANGED, NEW, Key, Plan, PlannedRow, State
@@ -166,8 +166,9 @@ class WithHistory(Measured):
     inserted, changed rows updated, and each gets a revision with its state before and after,
     whatever wrote it (an upload, its revert). An upload of such a kind can be reverted."""
 
+    model: ClassVar[type[Figure] | type[Breakdown]]
     #: the revision model and its foreign key to the revised row
-    revision_model: ClassVar[type[Revision]]
+    revision_model: ClassVar[type[FigureRevision] | type[BreakdownRevision]]
     revision_key: ClassVar[str]
     #: the model's fields that make a key, in the key's order
     key_fields: ClassVar[tuple[str, ...]]
@@ -271,7 +272,7 @@ class WithHistory(Measured):
         width = len(self.key_fields)
         prefix = f"{self.revision_key}__"
         sides = [f"{side}_{column}" for side in ("old", "new") for column in columns]
-        revisions = self.revision_model.objects.filter(upload=upload).order_by("id")
+        revisions = self.revision_model._default_manager.filter(upload=upload).order_by("id")
         rows = []
         for reference, is_new, *values in revisions.values_list(
             f"{prefix}indicator__reference",
@@ -303,11 +304,11 @@ class Figures(WithHistory):
     optional = ("value", "numerator", "denominator", "note")
     key_columns = ("indicator", "month")
     state_columns = FIGURE_COLUMNS
-    defaults: State = (None, "", None, None, "", None)
+    defaults = (None, "", None, None, "", None)
     revision_model = FigureRevision
     revision_key = "figure"
     key_fields = ("indicator", "month")
-    no_figure: State = (None, "-", None, None, "", None)
+    no_figure = (None, "-", None, None, "", None)
 
     def read_row(self, reader: RowReader) -> Proposed | None:
         indicator = reader.indicator("indicator", self.references)
@@ -341,11 +342,11 @@ class Breakdowns(WithHistory):
     optional = ("value", "numerator", "denominator")
     key_columns = ("indicator", "month", "dimension", "category")
     state_columns = BREAKDOWN_COLUMNS
-    defaults: State = (None, "", None, None, None)
+    defaults = (None, "", None, None, None)
     revision_model = BreakdownRevision
     revision_key = "breakdown"
     key_fields = ("indicator", "month", "dimension", "category")
-    no_figure: State = (None, "-", None, None, None)
+    no_figure = (None, "-", None, None, None)
 
     def read_row(self, reader: RowReader) -> Proposed | None:
         indicator = reader.indicator("indicator", self.references)
