@@ -297,13 +297,9 @@ def save_text(
     locked.authors.add(author)
     if started:
         _record(locked, user, Action.START, Status.NOT_STARTED, version=version)
-    audit.record(
-        user,
-        "narrative.saved",
-        locked,
-        version=version.number,
-        commentaries=sorted(yours.commentaries),
-    )
+    # The indicators commented on, when there are any (a board framework's Performance Overviews).
+    commented = {"commentaries": sorted(yours.commentaries)} if yours.commentaries else {}
+    audit.record(user, "narrative.saved", locked, version=version.number, **commented)
     return _done(narrative, locked)
 
 
