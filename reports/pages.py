@@ -379,7 +379,10 @@ def _steps(progress: MonthProgress, with_figures: bool) -> list[Step]:
         Step(
             "Draft generated",
             fresh or progress.signed is not None or progress.complete,
-            f"{draft.label}: {draft.get_status_display().lower()}"
+            (
+                f"{draft.label}: {draft.get_status_display().lower()}"
+                + ("" if fresh else ", generated before every narrative was approved")
+            )
             if draft
             else ("Issued" if progress.complete else "No draft yet."),
             reverse("reports:month", args=[month.pk]) if progress.all_approved else "",
