@@ -305,6 +305,8 @@ def main() -> None:
     from django.core.signals import request_started
     from django.db import reset_queries
 
+    import cpp.wsgi  # noqa: F401  as a server process starts: the WSGI module's set-up, gc.freeze
+
     # As in production, DEBUG off; the test client's host allowed. Not setup_test_environment:
     # its instrumented template rendering copies the context at every include for the client.
     settings.DEBUG = False

@@ -7,7 +7,9 @@ and 100, a count is whole, only money and "other" figures may be negative.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple, Protocol
 
 from . import performance as perf
 
@@ -115,3 +117,80 @@ def plain_number(number: Decimal | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
+
+
+class Measured(Protocol):
+    """A figure, an outturn or a ``Reading`` of either: what printing one needs."""
+
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def marker(self) -> str: ...
+    @property
+    def places(self) -> int | None: ...
+    @property
+    def numerator(self) -> Decimal | None: ...
+    @property
+    def denominator(self) -> Decimal | None: ...
+
+
+class Reading(NamedTuple):
+    """A stored figure or outturn read as its columns (``READING_COLUMNS``), not as a model
+    instance: the summary prints thousands, and building models was a third of its time."""
+
+    value: Decimal | None
+    marker: str
+    places: int | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+
+
+READING_COLUMNS = ("value", "marker", "places", "numerator", "denominator")
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """What an indicator's figures obey and how they print, its fields read into the
+    vocabulary once (``Indicator.rules``) rather than once for every cell a page prints."""
+
+    kind: perf.Kind
+    polarity: perf.Polarity
+    aggregation: perf.Aggregation
+    frequency: perf.Frequency
+    decimals: int
+    factor: int | None  # what numerator / denominator is multiplied by (100 for a percentage)
+
+    #: the indicator's fields the rules are read from (``read``), in its order
+    FIELDS = ("kind", "polarity", "aggregation", "frequency", "decimals", "unit")
+
+    @classmethod
+    def read(
+        cls, kind: str, polarity: str, aggregation: str, frequency: str, decimals: int, unit: str
+    ) -> Rules:
+        """The rules of an indicator with these fields (``FIELDS``), as stored."""
+        kind_of_number = perf.Kind(kind)
+        return cls(
+            kind=kind_of_number,
+            polarity=perf.Polarity(polarity),
+            aggregation=perf.Aggregation(aggregation),
+            frequency=perf.Frequency(frequency),
+            decimals=decimals,
+            factor=perf.ratio_factor(kind_of_number, unit),
+        )
+
+    def text(self, value: Decimal | None, marker: str = "", places: int | None = None) -> str:
+        """A figure as printed: with the places it was written with, else the indicator's."""
+        shown = self.decimals if places is None else places
+        return perf.format_value(value, self.kind, shown, marker)
+
+    def dated(self, value: Decimal | None, places: int | None, year: str) -> str:
+        """A benchmark as printed, with the year of its data: ``12.5% (2019)``."""
+        text = self.text(value, places=places)
+        return f"{text} ({year})" if year else text
+
+    def shown(self, measured: Measured | None) -> Decimal | None:
+        """The value as printed (rounded to its places), so that RAG and DOT agree with it."""
+        if measured is None or measured.value is None:
+            return None
+        places = self.decimals if measured.places is None else measured.places
+        return perf.round_to(measured.value, places)

@@ -41,13 +41,13 @@ import itertools
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import performance as perf
-from .measurements import plain_number
-from .models import Benchmark, Figure, Framework, Indicator, Target
+from .measurements import Measured, plain_number
+from .models import Benchmark, Framework, Indicator, Target
 from .summary import bands, figures_since
 
 
@@ -274,14 +274,14 @@ def first_month_checked(indicator: Indicator, month: datetime.date) -> datetime.
     return perf.previous_months(month, SPARSE_HISTORY_MONTHS + 1)[0]
 
 
-def _printed(indicator: Indicator, figure: Figure | None) -> Decimal | None:
+def _printed(indicator: Indicator, figure: Measured | None) -> Decimal | None:
     """The figure's value as the report prints it, or None when it has none."""
     if figure is None or figure.value is None:
         return None
     return perf.round_to(figure.value, indicator.decimals)
 
 
-def _missing(indicator: Indicator, month: datetime.date, figure: Figure | None) -> str:
+def _missing(indicator: Indicator, month: datetime.date, figure: Measured | None) -> str:
     frequency = perf.Frequency(indicator.frequency)
     if not is_due(frequency, month) or _printed(indicator, figure) is not None:
         return ""
@@ -300,7 +300,7 @@ def _missing(indicator: Indicator, month: datetime.date, figure: Figure | None) 
 
 
 def _unusual(
-    indicator: Indicator, window: list[datetime.date], figures: dict[datetime.date, Figure]
+    indicator: Indicator, window: list[datetime.date], figures: Mapping[datetime.date, Measured]
 ) -> str:
     """``window`` is the months before the month (oldest first), then the month itself."""
     *earlier, month = window
@@ -397,7 +397,7 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _ratio(indicator: Indicator, month: datetime.date, figure: Figure | None) -> str:
+def _ratio(indicator: Indicator, month: datetime.date, figure: Measured | None) -> str:
     if figure is None or figure.numerator is None or figure.denominator is None:
         return ""
     numerator, denominator = figure.numerator, figure.denominator

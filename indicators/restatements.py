@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Subquery
 
 from accounts.people import name_of
 
+from .measurements import Rules
 from .models import Figure, FigureRevision, Indicator, ReportingMonth
 
 
@@ -58,13 +60,15 @@ def restatements(
     )
     if not opened:
         return {}
-    # Which frameworks print each indicator: one query, not one per revision.
+    # Which frameworks print each indicator, and how its figures print: one query.
     frameworks: dict[int, set[int]] = defaultdict(set)
-    for indicator_id, framework_id in Indicator.objects.filter(id__in=indicator_ids).values_list(
-        "id", "section__frameworks"
-    ):
+    rules: dict[int, Rules] = {}
+    for indicator_id, framework_id, *fields in Indicator.objects.filter(
+        id__in=indicator_ids
+    ).values_list("id", "section__frameworks", *Rules.FIELDS):
         if framework_id is not None:
             frameworks[indicator_id].add(framework_id)
+        rules[indicator_id] = Rules.read(*fields)
     newest = FigureRevision.objects.filter(
         figure=OuterRef("pk"),
         is_new=False,
@@ -80,34 +84,70 @@ def restatements(
             for framework, opened_month, opened_at in opened
         )
 
-    # Two queries, not one: the newest revision of each figure (its id and time), then only those
-    # that restate it. Inside "id IN (...)" PostgreSQL's planner hashed the whole revisions table.
-    latest = [
-        revision_id
-        for indicator_id, month, revision_id, changed_at in Figure.objects.filter(
+    # Two queries, not one: the newest revision of each figure (through the revisions' index on
+    # figure and time), then those revisions. Inside "id IN (...)" PostgreSQL's planner hashed
+    # the whole revisions table.
+    latest = {
+        revision_id: (indicator_id, month)
+        for indicator_id, month, revision_id in Figure.objects.filter(
             indicator_id__in=indicator_ids, month__in=months
         )
         .order_by()
-        .annotate(
-            newest=Subquery(newest.values("id")[:1]),
-            newest_at=Subquery(newest.values("changed_at")[:1]),
-        )
-        .values_list("indicator_id", "month", "newest", "newest_at")
-        if revision_id is not None and restates(indicator_id, month, changed_at)
-    ]
-    found: dict[tuple[int, datetime.date], Restatement] = {}
-    for revision in (
-        FigureRevision.objects.filter(id__in=latest)
-        .select_related("figure__indicator", "changed_by")
+        .annotate(newest=Subquery(newest.values("id")[:1]))
+        .values_list("indicator_id", "month", "newest")
+        if revision_id is not None
+    }
+    # As columns, not as three models each (revision, figure, indicator): a summary may mark
+    # thousands. Not joined to their figures (known already): the join read every figure.
+    revisions = [
+        revision
+        for revision in FigureRevision.objects.filter(id__in=latest)
         .order_by()
-    ):
-        figure = revision.figure
-        found[(figure.indicator_id, figure.month)] = Restatement(
-            old=revision.old_display,
-            new=revision.new_display,
-            changed_at=revision.changed_at,
-            changed_by=name_of(revision.changed_by),
-            upload_id=revision.upload_id,
-            source=revision.source,
+        .values_list(
+            "id",
+            "is_new",
+            "old_value",
+            "old_marker",
+            "old_places",
+            "new_value",
+            "new_marker",
+            "new_places",
+            "changed_at",
+            "changed_by_id",
+            "upload_id",
+            "source",
+        )
+        if restates(*latest[revision[0]], revision[8])
+    ]
+    names = {
+        user.pk: name_of(user)
+        for user in get_user_model().objects.filter(id__in={r[9] for r in revisions})
+    }
+    found: dict[tuple[int, datetime.date], Restatement] = {}
+    for (
+        revision_id,
+        is_new,
+        old_value,
+        old_marker,
+        old_places,
+        new_value,
+        new_marker,
+        new_places,
+        changed_at,
+        changed_by_id,
+        upload_id,
+        source,
+    ) in revisions:
+        indicator_id, month = latest[revision_id]
+        printed = rules[indicator_id]
+        found[(indicator_id, month)] = Restatement(
+            old=FigureRevision.NOTHING_BEFORE
+            if is_new
+            else printed.text(old_value, old_marker, old_places),
+            new=printed.text(new_value, new_marker, new_places),
+            changed_at=changed_at,
+            changed_by=names.get(changed_by_id, ""),
+            upload_id=upload_id,
+            source=source,
         )
     return found

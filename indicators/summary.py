@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 
 from . import performance as perf
-from .measurements import plain_number
+from .measurements import READING_COLUMNS, Measured, Reading, Rules, plain_number
 from .models import Benchmark, Figure, Framework, Indicator, Outturn, Section, Target
 
 SUMMARY_MONTHS = 3
@@ -128,24 +130,28 @@ def build_summary(
     sections = list(framework.ordered_sections())
     if section_code is not None:
         sections = [s for s in sections if s.code == section_code]
-    indicators = list(
-        Indicator.objects.filter(section__in=sections, retired=False).select_related(
-            "section", "parent"
-        )
-    )
-    ids = [indicator.id for indicator in indicators]
+    shown = Indicator.objects.filter(section__in=sections, retired=False)
+    indicators = list(shown.select_related("section", "parent"))
+    # The rows below are read by a subquery, not a list of a thousand ids to send and parse.
+    ids = shown.order_by().values("id")
     figures = figures_since(
         {indicator.id: first_month_needed(indicator, month, months) for indicator in indicators},
         month,
     )
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
-    outturns: dict[int, dict[int, Outturn]] = defaultdict(dict)
-    for outturn in Outturn.objects.filter(indicator_id__in=ids, year__in=outturn_years):
-        outturns[outturn.indicator_id][outturn.year] = outturn
-    benchmarks: dict[int, dict[perf.Measure, Benchmark]] = defaultdict(dict)
-    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
-        benchmarks[benchmark.indicator_id][perf.Measure(benchmark.measure)] = benchmark
+    # Outturns and benchmarks as columns, not models: see ``Reading``.
+    outturns: dict[int, dict[int, Reading]] = defaultdict(dict)
+    for indicator_id, outturn_year, *reading in Outturn.objects.filter(
+        indicator_id__in=ids, year__in=outturn_years
+    ).values_list("indicator_id", "year", *READING_COLUMNS):
+        outturns[indicator_id][outturn_year] = Reading(*reading)
+    benchmarks: dict[int, dict[perf.Measure, BenchmarkReading]] = defaultdict(dict)
+    for indicator_id, measure, value, places, data_year in Benchmark.objects.filter(
+        indicator_id__in=ids
+    ).values_list("indicator_id", "measure", "value", "places", "year"):
+        benchmarks[indicator_id][perf.Measure(measure)] = BenchmarkReading(value, places, data_year)
 
+    convention = perf.Convention(framework.dot_convention)
     rows = {
         indicator.id: summary_row(
             indicator,
@@ -156,7 +162,7 @@ def build_summary(
             targets.get(indicator.id),
             outturns[indicator.id],
             benchmarks[indicator.id],
-            framework.dot_convention,
+            convention,
         )
         for indicator in indicators
     }
@@ -193,21 +199,25 @@ def first_month_needed(
 
 def figures_since(
     firsts: dict[int, datetime.date], month: datetime.date
-) -> dict[int, dict[datetime.date, Figure]]:
+) -> dict[int, dict[datetime.date, Reading]]:
     """The figures of each indicator (id: first month needed) from its first month to ``month``,
     by indicator and month, in one query: each indicator is read for the months it needs, not
     the longest history any of them needs."""
     by_first: dict[datetime.date, list[int]] = defaultdict(list)
     for indicator_id, first in firsts.items():
         by_first[first].append(indicator_id)
-    figures: dict[int, dict[datetime.date, Figure]] = defaultdict(dict)
+    figures: dict[int, dict[datetime.date, Reading]] = defaultdict(dict)
     if not by_first:
         return figures
     needed = Q()
     for first, ids in by_first.items():
         needed |= Q(indicator_id__in=ids, month__gte=first)
-    for figure in Figure.objects.filter(needed, month__lte=month).order_by():
-        figures[figure.indicator_id][figure.month] = figure
+    for indicator_id, figure_month, *reading in (
+        Figure.objects.filter(needed, month__lte=month)
+        .order_by()
+        .values_list("indicator_id", "month", *READING_COLUMNS)
+    ):
+        figures[indicator_id][figure_month] = Reading(*reading)
     return figures
 
 
@@ -245,73 +255,77 @@ def bands(
     return ordered
 
 
+class BenchmarkReading(NamedTuple):
+    """A benchmark's columns, as ``Reading`` is a figure's."""
+
+    value: Decimal
+    places: int | None
+    year: str
+
+
 def summary_row(
     indicator: Indicator,
     month: datetime.date,
     months: tuple[datetime.date, ...],
     outturn_years: tuple[int, ...],
-    figures: dict[datetime.date, Figure],
+    figures: Mapping[datetime.date, Measured],
     target: Target | None,
-    outturns: dict[int, Outturn],
-    benchmarks: dict[perf.Measure, Benchmark],
-    convention: str,
+    outturns: Mapping[int, Measured],
+    benchmarks: Mapping[perf.Measure, BenchmarkReading],
+    convention: perf.Convention,
 ) -> SummaryRow:
-    for figure in figures.values():
-        figure.indicator = indicator  # loaded already: printing a figure needs no query
-    for outturn in outturns.values():
-        outturn.indicator = indicator
-    for benchmark in benchmarks.values():
-        benchmark.indicator = indicator
-    polarity = indicator.polarity_enum
-    latest = _value(figures.get(month))
-    previous, last = travel_pair(indicator, month, figures)
-    benchmark_values = {measure: b.value for measure, b in benchmarks.items()}
+    rules = indicator.rules
+    latest = rules.shown(figures.get(month))
+    previous, last = travel_pair(rules, month, figures)
     return SummaryRow(
         indicator_id=indicator.id,
         reference=indicator.reference,
         title=indicator.display_title,
         section_code=indicator.section.code,
-        polarity=polarity,
+        polarity=rules.polarity,
         unit=indicator.unit,
-        kind=indicator.kind_enum,
-        aggregation=indicator.aggregation_enum,
-        frequency=perf.Frequency(indicator.frequency),
-        months=tuple(measurement_cell(indicator, figures.get(m)) for m in months),
-        ytd=ytd_cell(indicator, month, figures),
-        dot=perf.travel(convention, polarity, previous, last),
+        kind=rules.kind,
+        aggregation=rules.aggregation,
+        frequency=rules.frequency,
+        months=tuple(measurement_cell(rules, figures.get(m)) for m in months),
+        ytd=ytd_cell(rules, month, figures),
+        dot=perf.travel(convention, rules.polarity, previous, last),
         rag=perf.rag(target.thresholds, latest) if target else None,
         red=target.red if target else "",
         amber=target.amber if target else "",
         green=target.green if target else "",
-        outturns=tuple(measurement_cell(indicator, outturns.get(year)) for year in outturn_years),
-        benchmarks={measure: Cell(b.display, b.value) for measure, b in benchmarks.items()},
-        band=perf.quartile_band(polarity, latest, benchmark_values),
+        outturns=tuple(measurement_cell(rules, outturns.get(year)) for year in outturn_years),
+        benchmarks={
+            measure: Cell(rules.dated(b.value, b.places, b.year), b.value)
+            for measure, b in benchmarks.items()
+        },
+        band=perf.quartile_band(
+            rules.polarity, latest, {measure: b.value for measure, b in benchmarks.items()}
+        ),
     )
 
 
-def ytd_cell(
-    indicator: Indicator, month: datetime.date, figures: dict[datetime.date, Figure]
-) -> Cell:
+def ytd_cell(rules: Rules, month: datetime.date, figures: Mapping[datetime.date, Measured]) -> Cell:
     """The year to date as at ``month``, marked partial when months of the year lack a figure."""
-    if indicator.aggregation != perf.Aggregation.FINANCIAL_YEAR:
+    if rules.aggregation != perf.Aggregation.FINANCIAL_YEAR:
         return Cell("-")  # only a financial-year figure has a year to date (year_to_date)
     ytd = perf.year_to_date(
-        indicator.aggregation_enum,
-        indicator.kind_enum,
-        indicator.factor,
+        rules.aggregation,
+        rules.kind,
+        rules.factor,
         [
-            _month_figure(figures.get(m))
+            _month_figure(rules, figures.get(m))
             for m in perf.months_of_year(perf.financial_year(month))
             if m <= month
         ],
-        indicator.decimals,
+        rules.decimals,
     )
     if ytd is None:
         return Cell("-")
     # Only a monthly indicator has a figure every month; a termly one is blank between terms.
-    monthly = indicator.frequency == perf.Frequency.MONTHLY
+    monthly = rules.frequency == perf.Frequency.MONTHLY
     return Cell(
-        indicator.format(ytd.value),
+        rules.text(ytd.value),
         ytd.value,
         ytd.numerator,
         ytd.denominator,
@@ -321,38 +335,32 @@ def ytd_cell(
 
 
 def travel_pair(
-    indicator: Indicator, month: datetime.date, figures: dict[datetime.date, Figure]
+    rules: Rules, month: datetime.date, figures: Mapping[datetime.date, Measured]
 ) -> tuple[Decimal | None, Decimal | None]:
-    """The two figures direction of travel compares: last month's and this month's, or for a
-    termly or quarterly indicator the latest term's figure (as at this month) and the term's
-    before it, as the seeds print arrows for termly rows."""
+    """The two figures direction of travel compares (as printed, so that comparisons agree
+    with what the reader sees): last month's and this month's, or for a termly or quarterly
+    indicator the latest term's figure (as at this month) and the term's before it, as the
+    seeds print arrows for termly rows."""
     earlier = perf.previous_months(month, 13)
-    if indicator.frequency == perf.Frequency.MONTHLY:
-        return _value(figures.get(earlier[-2])), _value(figures.get(month))
-    valued = [v for v in (_value(figures.get(m)) for m in reversed(earlier)) if v is not None]
+    if rules.frequency == perf.Frequency.MONTHLY:
+        return rules.shown(figures.get(earlier[-2])), rules.shown(figures.get(month))
+    valued = [v for v in (rules.shown(figures.get(m)) for m in reversed(earlier)) if v is not None]
     if not valued:
         return None, None
     return (valued[1] if len(valued) > 1 else None), valued[0]
 
 
-def _value(figure: Figure | None) -> Decimal | None:
-    """The figure as printed, so that comparisons agree with what the reader sees."""
-    if figure is None:
-        return None
-    return figure.shown_value  # the caller has set figure.indicator
-
-
-def _month_figure(figure: Figure | None) -> perf.MonthFigure:
+def _month_figure(rules: Rules, figure: Measured | None) -> perf.MonthFigure:
     if figure is None:
         return perf.MonthFigure(None)
-    return perf.MonthFigure(_value(figure), figure.numerator, figure.denominator)
+    return perf.MonthFigure(rules.shown(figure), figure.numerator, figure.denominator)
 
 
-def measurement_cell(indicator: Indicator, measurement: Figure | Outturn | None) -> Cell:
+def measurement_cell(rules: Rules, measurement: Measured | None) -> Cell:
     if measurement is None:
         return Cell("-")
     return Cell(
-        indicator.format(measurement.value, measurement.marker, measurement.places),
+        rules.text(measurement.value, measurement.marker, measurement.places),
         measurement.value,
         measurement.numerator,
         measurement.denominator,

@@ -111,13 +111,12 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
         outturns[outturn.indicator_id][outturn.year] = outturn
     targets = {t.indicator_id: t for t in Target.objects.filter(indicator_id__in=ids, year=year)}
     benchmarks: dict[int, dict[str, Benchmark]] = defaultdict(dict)
-    for benchmark in Benchmark.objects.filter(indicator_id__in=ids).select_related("indicator"):
+    for benchmark in Benchmark.objects.filter(indicator_id__in=ids):
         benchmarks[benchmark.indicator_id][benchmark.measure] = benchmark
     columns = []
     for indicator in indicators:
         own = figures[indicator.id]
-        for figure in own.values():
-            figure.indicator = indicator
+        rules = indicator.rules
         target = targets.get(indicator.id)
         columns.append(
             Column(
@@ -128,16 +127,14 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
                 kind=indicator.kind_enum,
                 polarity=indicator.polarity_enum,
                 months=tuple(
-                    measurement_cell(indicator, own.get(m)) if m <= month else Cell("")
-                    for m in months
+                    measurement_cell(rules, own.get(m)) if m <= month else Cell("") for m in months
                 ),
-                ytd=ytd_cell(indicator, month, own),
+                ytd=ytd_cell(rules, month, own),
                 outturns=tuple(
-                    measurement_cell(indicator, outturns[indicator.id].get(y))
-                    for y in outturn_years
+                    measurement_cell(rules, outturns[indicator.id].get(y)) for y in outturn_years
                 ),
                 benchmarks=tuple(
-                    Cell(b.display, b.value)
+                    Cell(rules.dated(b.value, b.places, b.year), b.value)
                     if (b := benchmarks[indicator.id].get(m.value))
                     else Cell("")
                     for m in perf.Measure

@@ -208,7 +208,7 @@ def test_the_direction_of_travel_follows_the_seed_under_the_numeric_convention(b
     for row in rows_of(BOARD.folder / "expected_trends.csv"):
         reference, month = row["indicator"], perf.parse_month(row["month"])
         indicator = indicators[reference]
-        previous, latest = travel_pair(indicator, month, figures.get(reference, {}))
+        previous, latest = travel_pair(indicator.rules, month, figures.get(reference, {}))
         dot = perf.travel(board.dot_convention, indicator.polarity_enum, previous, latest)
         arrow = dot.arrow if dot else None
         where = f"{reference} {row['month']}"

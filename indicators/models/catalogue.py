@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from .. import performance as perf
+from ..measurements import Rules
 
 
 def choices_of(enum: type[perf.StrEnum]) -> list[tuple[str, str]]:
@@ -296,8 +297,15 @@ class Indicator(models.Model):
         """What numerator / denominator is multiplied by (100 for a percentage)."""
         return perf.ratio_factor(self.kind_enum, self.unit)
 
+    @property
+    def rules(self) -> Rules:
+        """The indicator's fields as the vocabulary's values, for code that prints many cells.
+        Read afresh each time: a kept copy would go stale when the indicator is edited."""
+        return Rules.read(*(getattr(self, field) for field in Rules.FIELDS))
+
     def format(self, value: Decimal | None, marker: str = "", places: int | None = None) -> str:
-        """A figure as printed: with the places it was written with, else the indicator's."""
+        """A figure as printed: with the places it was written with, else the indicator's
+        (as ``Rules.text``, without building the rules for one figure)."""
         shown = self.decimals if places is None else places
         return perf.format_value(value, self.kind_enum, shown, marker)
 
@@ -440,5 +448,4 @@ class Benchmark(models.Model):
 
     @property
     def display(self) -> str:
-        text = self.indicator.format(self.value, places=self.places)
-        return f"{text} ({self.year})" if self.year else text
+        return self.indicator.rules.dated(self.value, self.places, self.year)

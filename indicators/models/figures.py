@@ -161,6 +161,9 @@ class Revision(models.Model):
         "places",
     )
 
+    #: the old figure of a revision that created its row
+    NOTHING_BEFORE: ClassVar[str] = "(none)"
+
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -207,7 +210,7 @@ class Revision(models.Model):
     @property
     def old_display(self) -> str:
         if self.is_new:
-            return "(none)"
+            return self.NOTHING_BEFORE
         return self.measured.indicator.format(self.old_value, self.old_marker, self.old_places)
 
     @property
@@ -220,7 +223,10 @@ class FigureRevision(Revision):
 
     state_columns = ("value", "marker", "numerator", "denominator", "note", "places")
 
-    figure = models.ForeignKey(Figure, on_delete=models.CASCADE, related_name="revisions")
+    # Indexed with its time below, not alone: the index serves both.
+    figure = models.ForeignKey(
+        Figure, on_delete=models.CASCADE, related_name="revisions", db_index=False
+    )
     upload = models.ForeignKey(
         "Upload", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
     )
@@ -228,7 +234,11 @@ class FigureRevision(Revision):
     new_note = models.CharField(max_length=500, blank=True)
 
     class Meta(Revision.Meta):
-        pass
+        indexes = [
+            # A figure's newest revision is one step of this index, however long its history
+            # (restatements: the summary marks thousands of figures).
+            models.Index(fields=["figure", "changed_at", "id"], name="figure_revisions_by_time"),
+        ]
 
     @property
     def measured(self) -> Figure:
