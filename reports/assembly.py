@@ -103,7 +103,7 @@ def narrative_text(
 
 def table_column(column: Any) -> snapshot.TableColumn:
     cells = [*column.months, column.ytd, *column.outturns]
-    counted = any(cell.count for cell in cells)
+    counted = any(cell.count_text for cell in cells)
     return {
         "reference": column.reference,
         "title": column.title,
@@ -112,9 +112,9 @@ def table_column(column: Any) -> snapshot.TableColumn:
         "ytd_partial": column.ytd.partial,
         "outturns": [cell.text for cell in column.outturns],
         "benchmarks": [cell.text for cell in column.benchmarks],
-        "month_counts": [cell.count for cell in column.months] if counted else [],
-        "ytd_count": column.ytd.count,
-        "outturn_counts": [cell.count for cell in column.outturns] if counted else [],
+        "month_counts": [cell.count_text for cell in column.months] if counted else [],
+        "ytd_count": column.ytd.count_text,
+        "outturn_counts": [cell.count_text for cell in column.outturns] if counted else [],
     }
 
 

@@ -20,7 +20,15 @@ from django.utils import timezone
 
 from indicators import performance as perf
 from indicators import quality, summary
-from indicators.models import Figure, FigureRevision, Indicator, ReportingMonth
+from indicators.models import (
+    Figure,
+    FigureRevision,
+    Framework,
+    FrameworkSection,
+    Indicator,
+    ReportingMonth,
+)
+from indicators.months import months_with_figures
 from indicators.quality import check_month
 from indicators.restatements import restatements
 from indicators.summary import build_summary
@@ -216,3 +224,43 @@ def test_the_quality_checks_read_a_window_by_frequency(sample, frequency, months
     indicator = Indicator(frequency=frequency.value)
     first = quality.first_month_checked(indicator, APRIL)
     assert first == perf.previous_months(APRIL, months_back + 1)[0]
+
+
+def figure_months_read_plainly(framework: Framework) -> set[datetime.date]:
+    """Every figure of the framework read, as the skip scan must not need to."""
+    return set(
+        Figure.objects.filter(indicator__section__frameworks=framework).values_list(
+            "month", flat=True
+        )
+    )
+
+
+def test_the_month_links_are_each_frameworks_months_with_figures_or_opened(samples):
+    """``months_with_figures`` (the summary's month links) finds a framework's months by a skip
+    scan of the month index: the same months as reading every figure, newest first, the two
+    samples' months kept apart, a section shared by both counted for both."""
+    board = samples
+    corporate = Framework.objects.get(name="Corporate Parenting")
+    assert months_with_figures(corporate) == [
+        datetime.date(2020, month, 1) for month in (4, 3, 2, 1)
+    ]
+    for framework in (corporate, board):
+        assert months_with_figures(framework) == sorted(
+            figure_months_read_plainly(framework), reverse=True
+        )
+    assert not set(months_with_figures(corporate)) & set(months_with_figures(board))
+
+    # A month opened without figures is listed too.
+    open_april(board)
+    assert months_with_figures(board)[0] == APRIL
+
+    # A corporate section printed by the board as well: its figures' months are the board's.
+    shared = corporate.ordered_sections().first()
+    assert shared is not None
+    FrameworkSection.objects.create(framework=board, section=shared, order=99)
+    assert set(months_with_figures(board)) == figure_months_read_plainly(board) | {APRIL}
+    assert set(months_with_figures(corporate)) <= set(months_with_figures(board))
+
+    # A framework without indicators has only its opened months.
+    empty = Framework.objects.create(name="Nothing yet")
+    assert months_with_figures(empty) == []
