@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, DateTimeField, OuterRef, Subquery, Value, When
 
 from accounts.people import name_of
 
@@ -69,11 +69,19 @@ def restatements(
         if framework_id is not None:
             frameworks[indicator_id].add(framework_id)
         rules[indicator_id] = Rules.read(*fields)
+    # Nothing changed before the first opening of a month at or after a figure's can restate it:
+    # each month shown gets that time, so that re-runs before the report read nothing more.
+    first_opened = {
+        month: min((at for _, opened_month, at in opened if opened_month >= month), default=None)
+        for month in months
+    }
+    printed_months = [month for month, at in first_opened.items() if at is not None]
+    threshold = Case(
+        *(When(month=month, then=Value(first_opened[month])) for month in printed_months),
+        output_field=DateTimeField(),
+    )
     newest = FigureRevision.objects.filter(
-        figure=OuterRef("pk"),
-        is_new=False,
-        # Nothing changed before the first month was opened can be a restatement.
-        changed_at__gt=min(opened_at for _, _, opened_at in opened),
+        figure=OuterRef("pk"), is_new=False, changed_at__gt=OuterRef("printed_from")
     ).order_by("-changed_at", "-id")
 
     def restates(indicator_id: int, month: datetime.date, changed_at: datetime.datetime) -> bool:
@@ -90,10 +98,10 @@ def restatements(
     latest = {
         revision_id: (indicator_id, month)
         for indicator_id, month, revision_id in Figure.objects.filter(
-            indicator_id__in=indicator_ids, month__in=months
+            indicator_id__in=indicator_ids, month__in=printed_months
         )
         .order_by()
-        .annotate(newest=Subquery(newest.values("id")[:1]))
+        .annotate(printed_from=threshold, newest=Subquery(newest.values("id")[:1]))
         .values_list("indicator_id", "month", "newest")
         if revision_id is not None
     }
