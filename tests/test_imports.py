@@ -127,7 +127,7 @@ def test_dry_run_counts_new_changed_unchanged_and_writes_nothing(sample):
         ["6.1", "2020-03", "596", "", "", ""],  # changed (re-run)
         ["6.1", "2020-05", "610", "", "", ""],  # new
     )
-    plan, applied = import_file("figures", "rerun.csv", content, None, dry_run=True)
+    plan, applied = import_file("figures", "rerun.csv", content, SYSTEM, dry_run=True)
     assert plan.ok and applied is None
     assert plan.counts == {"new": 1, "changed": 1, "unchanged": 1}
     assert database_state() == before
@@ -144,6 +144,7 @@ def test_a_rerun_keeps_every_change_with_who_when_and_source(sample, officer):
     figure = Figure.objects.get(indicator__reference="6.8", month="2020-04-01")
     assert figure.value == Decimal("95.9")  # computed from 140 of 146
     revision = figure.revisions.first()
+    assert revision is not None
     assert revision.source == "rerun-may.csv" and revision.changed_by == officer
     assert (revision.old_value, revision.old_numerator, revision.old_denominator) == (
         Decimal("95.2"),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Final, Literal
 
 import pytest
 
@@ -208,13 +209,13 @@ def _other_neighbours(table, dictionary, reference, april_2021, year, **_):
     assert result[NAT].value == printed(reference)[NAT]
 
 
-EQUAL = "equal"
+EQUAL: Final = "equal"
 OLDER_QUARTILE = Explained("top quartile from the older Excel LAIT", _older_quartile)
 UNROUNDED_QUARTILE = Explained("top quartile over unrounded values", _unrounded_quartile)
 OTHER_LIST = Explained("another neighbour list (in force in April 2020)", _other_neighbours)
 
 # reference -> (data year computed, {benchmark: EQUAL or the explanation})
-REPORT = {
+REPORT: dict[str, tuple[str, dict[Measure, Literal["equal"] | Explained]]] = {
     "6.2": (
         "2019",
         {
@@ -696,7 +697,13 @@ def test_neighbour_lists_that_are_not_dfe_lists_are_refused():
     with pytest.raises(LaitError, match="row 4, column 6: 'Doncaster' is not an LA number"):
         read_neighbour_list(bad)
     header = ["LA num", "LA Name"] + [f"SN{n}" for n in range(1, 11)]
-    twice = [["x"], ["y"], header, [372, "R", *NEIGHBOURS], [372, "R", *NEIGHBOURS]]
+    twice: list[Sequence[str | int]] = [
+        ["x"],
+        ["y"],
+        header,
+        [372, "R", *NEIGHBOURS],
+        [372, "R", *NEIGHBOURS],
+    ]
     with pytest.raises(LaitError, match="row 5: LA 372 is listed twice"):
         read_neighbour_list(io.BytesIO(xlsx_bytes(twice)))
 

@@ -93,6 +93,7 @@ def test_role_by_action_matrix(world, april, role, verb):
         else:
             assert narrative.status == AFTER[verb]
             last = narrative.transitions.last()
+            assert last is not None
             assert (last.action, last.by, last.from_status) == (verb.value, user, status)
     else:
         with pytest.raises(services.WorkflowError) as refused:
@@ -173,7 +174,9 @@ def test_a_save_from_an_old_version_is_refused_with_both_texts(world, april):
     with pytest.raises(services.StaleVersion) as conflict:
         services.save_text(narrative, hos, "Mine.", "My notes.", 0)
     assert conflict.value.yours == services.Text("Mine.", "My notes.")
-    assert (conflict.value.theirs.changes, conflict.value.theirs.saved_by) == ("Theirs.", hos)
+    theirs = conflict.value.theirs
+    assert theirs is not None
+    assert (theirs.changes, theirs.saved_by) == ("Theirs.", hos)
     assert conflict.value.current_version == 1
     narrative.refresh_from_db()
     assert (narrative.changes, narrative.version) == ("Theirs.", 1)
@@ -233,12 +236,16 @@ def test_the_database_refuses_a_return_without_a_comment(world, april):
 def test_approval_locks_and_records_the_version_approved(world, april):
     narrative = bring_to(world.narrative(april), Status.APPROVED, world)
     assert narrative.locked and not narrative.issued
+    assert narrative.reviewed_version is not None
     assert narrative.reviewed_version.number == narrative.version == 1
-    assert narrative.transitions.get(action=Action.APPROVE).version.number == 1
+    approved = narrative.transitions.get(action=Action.APPROVE).version
+    assert approved is not None
+    assert approved.number == 1
 
 
 def test_a_return_then_a_resubmission(world, april):
     narrative = bring_to(world.narrative(april), Status.CHANGES_REQUESTED, world)
+    assert narrative.reviewed_version is not None
     assert narrative.reviewed_version.number == 1
     returned = narrative.transitions.get(action=Action.REQUEST_CHANGES)
     assert returned.comment == "Say more about placements."
@@ -258,6 +265,7 @@ def test_reopen_unlocks_and_an_edit_needs_a_new_review(world, april):
     assert "approve" not in services.actions_for(narrative, world.cast.approver)
     services.submit(narrative, world.hos)
     services.approve(narrative, world.cast.approver)
+    assert narrative.reviewed_version is not None
     assert narrative.reviewed_version.number == 2
 
 

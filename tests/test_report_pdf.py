@@ -48,6 +48,17 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def outline_of(reader: PdfReader) -> list[tuple[str, int]]:
+    """Each bookmark's title and page index (from 0), in order."""
+    entries = []
+    for entry in reader.outline:
+        assert isinstance(entry, Destination), "the outline has no nested levels"
+        page = reader.get_destination_page_number(entry)
+        assert page is not None, entry.title
+        entries.append((entry.title or "", page))
+    return entries
+
+
 class Pdf:
     """A rendered PDF's pages, text and outline."""
 
@@ -60,13 +71,7 @@ class Pdf:
         return flat(" ".join(self.pages[start:stop]))
 
     def outline(self) -> list[tuple[str, int]]:
-        entries = []
-        for entry in self.reader.outline:
-            assert isinstance(entry, Destination), "the outline has no nested levels"
-            page = self.reader.get_destination_page_number(entry)
-            assert page is not None, entry.title
-            entries.append((entry.title or "", page))
-        return entries
+        return outline_of(self.reader)
 
     def outline_page(self, title: str) -> int:
         return dict(self.outline())[title]
