@@ -6,5 +6,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Indicator catalogue and figures"
 
     def ready(self) -> None:
-        # Connects the receiver of accounts' directory_sections.
-        from . import receivers  # noqa: F401
+        from . import (
+            lookups,  # noqa: F401  registers the lookup any_of
+            receivers,  # noqa: F401  connects the receiver of accounts' directory_sections
+        )

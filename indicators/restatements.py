@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, DateTimeField, OuterRef, Subquery, Value, When
@@ -21,8 +21,10 @@ from .measurements import Rules
 from .models import Figure, FigureRevision, Indicator, ReportingMonth
 
 
-@dataclass(frozen=True)
-class Restatement:
+class Restatement(NamedTuple):
+    """A figure's newest change after a report printed it (a named tuple, as ``summary.Cell``:
+    a summary may mark thousands)."""
+
     old: str
     new: str
     changed_at: datetime.datetime
@@ -64,7 +66,7 @@ def restatements(
     frameworks: dict[int, set[int]] = defaultdict(set)
     rules: dict[int, Rules] = {}
     for indicator_id, framework_id, *fields in Indicator.objects.filter(
-        id__in=indicator_ids
+        id__any_of=indicator_ids
     ).values_list("id", "section__frameworks", *Rules.FIELDS):
         if framework_id is not None:
             frameworks[indicator_id].add(framework_id)
@@ -109,7 +111,7 @@ def restatements(
     # thousands. Not joined to their figures (known already): the join read every figure.
     revisions = [
         revision
-        for revision in FigureRevision.objects.filter(id__in=latest)
+        for revision in FigureRevision.objects.filter(id__any_of=latest)
         .order_by()
         .values_list(
             "id",
