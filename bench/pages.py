@@ -20,7 +20,9 @@ last re-run after the report (every figure of the summary's three months marked 
 At each size it requests, as a signed-in performance officer through Django's test client (the
 whole request: middleware, view, template), the March 2021 summary and quality pages and one
 monthly indicator's page, once to warm up and then ``--runs`` times, and prints the median server
-time and the number of queries of one request. It also times the parts of the summary page alone.
+time and the number of queries of one request. It also times the parts of the summary page
+alone. It imports ``cpp.wsgi`` first, as a server process does (the WSGI module freezes what
+start-up loaded out of the garbage collector's way).
 The summary page is compared between the sizes: only the restatement marks may differ.
 """
 

@@ -15,6 +15,7 @@ from indicators.models import ReportingMonth
 from narratives.models import Narrative, Status
 from reports.models import Edition
 from tests.browser import screenshot, sign_in
+from tests.test_accessibility import Checker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,3 +73,8 @@ def test_overview_and_narrative_written_approved_and_built(browser_page):
     assert ADDED in part["narrative"]["changes"] and part["narrative"]["approved"]
     page.goto(page.base_url + f"/reports/editions/{edition.pk}/read/")
     assert "the weekly Legal Gateway Panel reviews each one" in page.locator("main").inner_text()
+    # The online version of the board report meets WCAG 2.2 AA, wide and narrow (axe-core).
+    checker = Checker(page)
+    checker.check("board-read")
+    assert not checker.violations, checker.report()
+    assert not checker.rag_problems, checker.rag_problems

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from .. import snapshot
 from .base import Rendered
 
 __all__ = ["Rendered", "render_paper", "render_report"]
 
 
-def render_report(report: snapshot.Report) -> Rendered:
+def render_report(report: Mapping[str, Any]) -> Rendered:
     """The report in its framework's layout: the monthly performance report (cover, performance
     summary and one part per section) or the board report (``board``)."""
     if snapshot.current(report)["layout"] == "board":
@@ -20,7 +23,7 @@ def render_report(report: snapshot.Report) -> Rendered:
     return renderer.render(report)
 
 
-def render_paper(report: snapshot.Report) -> Rendered:
+def render_paper(report: Mapping[str, Any]) -> Rendered:
     """The covering paper that takes the report to the panel."""
     from . import paper as renderer
 

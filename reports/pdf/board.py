@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -46,9 +47,9 @@ class PageMark(Flowable):
         self.pages[self.key] = self.canv.getPageNumber()
 
 
-def render(report: snapshot.Report) -> base.Rendered:
+def render(stored: Mapping[str, Any]) -> base.Rendered:
     """The board report's PDF: laid out twice, the second time with the contents' pages."""
-    report = snapshot.current(report)
+    report = snapshot.current(stored)  # a stored snapshot of any schema this version reads
     found: dict[str, int] = {}
     first = base.build(story(report, found, {}), monthly.meta(report))
     ranges = page_ranges(report, found, first.pages)

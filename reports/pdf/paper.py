@@ -8,6 +8,8 @@ fields and their headings are ``reports.papers``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
@@ -23,9 +25,9 @@ from .tags import Container, TableTags
 DASH = "\N{EN DASH}"
 
 
-def render(report: snapshot.Report) -> base.Rendered:
+def render(stored: Mapping[str, Any]) -> base.Rendered:
     """The covering paper's PDF."""
-    report = snapshot.current(report)
+    report = snapshot.current(stored)  # a stored snapshot of any schema this version reads
     paper = report["paper"]
     story: list[Flowable] = [*front(report)]
     story += [

@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -92,9 +93,9 @@ CHARTS_PER_ROW = 2  # two to a row: fifteen months stay legible
 CHART_HEIGHT = 150
 
 
-def render(report: snapshot.Report) -> base.Rendered:
+def render(stored: Mapping[str, Any]) -> base.Rendered:
     """The report's PDF."""
-    report = snapshot.current(report)
+    report = snapshot.current(stored)  # a stored snapshot of any schema this version reads
     story: list[Flowable] = [*cover(report), NextPageTemplate(LANDSCAPE), PageBreak()]
     story += [Deferred(functools.partial(summary, report)), NextPageTemplate(PORTRAIT)]
     for number, part in enumerate(report["sections"], 1):
