@@ -26,7 +26,7 @@ from .models import (
 )
 from .models.catalogue import in_catalogue_order
 from .restatements import restatements
-from .summary import OUTTURN_YEARS, Cell, measurement_cell, ytd_cell
+from .summary import BLANK, OUTTURN_YEARS, Cell, measurement_cell, ytd_cell
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
                 kind=indicator.kind_enum,
                 polarity=indicator.polarity_enum,
                 months=tuple(
-                    measurement_cell(rules, own.get(m)) if m <= month else Cell("") for m in months
+                    measurement_cell(rules, own.get(m)) if m <= month else BLANK for m in months
                 ),
                 ytd=ytd_cell(rules, month, own),
                 outturns=tuple(
@@ -136,7 +136,7 @@ def build_section_table(section: Section, month: datetime.date) -> SectionTable:
                 benchmarks=tuple(
                     Cell(rules.dated(b.value, b.places, b.year), b.value)
                     if (b := benchmarks[indicator.id].get(m.value))
-                    else Cell("")
+                    else BLANK
                     for m in perf.Measure
                 ),
                 green=target_line(target),

@@ -304,10 +304,8 @@ class Indicator(models.Model):
         return Rules.read(*(getattr(self, field) for field in Rules.FIELDS))
 
     def format(self, value: Decimal | None, marker: str = "", places: int | None = None) -> str:
-        """A figure as printed: with the places it was written with, else the indicator's
-        (as ``Rules.text``, without building the rules for one figure)."""
-        shown = self.decimals if places is None else places
-        return perf.format_value(value, self.kind_enum, shown, marker)
+        """A figure as printed: with the places it was written with, else the indicator's."""
+        return self.rules.text(value, marker, places)
 
     def catalogue_key(self) -> tuple[object, ...]:
         """Where this indicator sits in its section: after its parent, by order, then reference.

@@ -82,10 +82,7 @@ class Measurement(models.Model):
     @property
     def shown_value(self) -> Decimal | None:
         """The value as printed (rounded to its places), so that RAG and DOT agree with it."""
-        if self.value is None:
-            return None
-        places = self.places if self.places is not None else self.indicator.decimals
-        return perf.round_to(self.value, places)
+        return self.indicator.rules.shown(self)
 
     def clean(self) -> None:
         indicator: Indicator | None = getattr(self, "indicator", None)
